@@ -1,0 +1,44 @@
+/* jsonx.h - small helpers over jansson for Kubernetes objects.
+ * Getters return borrowed references / pointers into the object; NULL when
+ * absent or of the wrong type. Setters create intermediate objects.
+ */
+#ifndef KURATOR_JSONX_H
+#define KURATOR_JSONX_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "lib/strbuf.h"
+
+/* Dotted path lookup: jx_get(obj, "metadata.labels") ; a key with dots can
+ * be escaped as "metadata.labels.app\\.kubernetes\\.io/name". */
+json_t *jx_get(const json_t *obj, const char *path);
+const char *jx_str(const json_t *obj, const char *path);          /* NULL if not a string */
+const char *jx_str_or(const json_t *obj, const char *path, const char *dflt);
+int64_t jx_int(const json_t *obj, const char *path, int64_t dflt);
+int jx_bool(const json_t *obj, const char *path, int dflt);
+/* Set value at path, stealing the reference to value; creates objects. */
+int jx_set_new(json_t *obj, const char *path, json_t *value);
+int jx_set_str(json_t *obj, const char *path, const char *s);
+int jx_del(json_t *obj, const char *path);
+
+/* Common object fields. */
+const char *jx_name(const json_t *obj);
+const char *jx_namespace(const json_t *obj);
+const char *jx_kind(const json_t *obj);
+const char *jx_api_version(const json_t *obj);
+
+/* Serialise compactly (JSON_COMPACT) or indented like kubectl -o json
+ * (4 spaces, keys as stored). Appends to out. */
+void jx_dump_compact(struct strbuf *out, const json_t *v);
+void jx_dump_pretty(struct strbuf *out, const json_t *v);
+
+/* Deep copy of v with keys sorted recursively (stable output). New ref. */
+json_t *jx_sorted_copy(const json_t *v);
+
+/* RFC 3339 "2026-11-25T08:06:25Z" for t (UTC). buf must hold 21 bytes. */
+void jx_time_rfc3339(char *buf, size_t size, int64_t t);
+/* Parse RFC 3339 (with optional fraction and offset) to unix seconds; -1 on error. */
+int64_t jx_parse_rfc3339(const char *s);
+
+#endif
