@@ -262,6 +262,8 @@ struct sim_watch *sim_watch_open(struct sim_store *st, const struct sim_watch_op
  * the apiserver's filtered watch). */
 int sim_watch_next(struct sim_watch *w, int timeout_ms, struct sim_event *ev, struct kerr *err);
 int sim_watch_closed(const struct sim_watch *w);
+/* resourceVersion up to which this watcher has seen every event (for BOOKMARKs). */
+uint64_t sim_watch_rv(struct sim_watch *w);
 void sim_watch_cancel(struct sim_watch *w);   /* wakes a blocked sim_watch_next; thread-safe */
 void sim_watch_close(struct sim_watch *w);    /* NULL-safe; frees */
 
