@@ -175,6 +175,14 @@ struct fleet_cluster *fleet_cluster_find(const struct fleet *f, const char *name
 	return f && name ? fmap_get(&f->by_name, name) : NULL;
 }
 
+struct kube_client *fleet_client(const struct fleet *f, const char *cluster)
+{
+	for (size_t i = 0; f && cluster && i < f->nclusters; i++)
+		if (!strcmp(f->clusters[i]->name, cluster))
+			return f->clients[i];
+	return NULL;
+}
+
 const char *fleet_kubeconfig_path(const struct fleet *f)
 {
 	return f->kubeconfig;

@@ -118,6 +118,7 @@ struct fleet_component_sig {
 };
 
 struct fleet;
+struct kube_client;
 
 /* Load the kubeconfig (path NULL: kubectl's rules) and make one cluster per
  * context. Nothing touches the network until fleet_start. */
@@ -154,6 +155,10 @@ size_t fleet_cluster_count(const struct fleet *f);
 struct fleet_cluster *fleet_cluster_at(const struct fleet *f, size_t i);
 struct fleet_cluster *fleet_cluster_find(const struct fleet *f, const char *name);
 const char *fleet_kubeconfig_path(const struct fleet *f);    /* may be NULL */
+/* The cluster's client (borrowed: valid until fleet_reload/fleet_free;
+ * jobs that outlive the caller copy its connection with kube_client_conn
+ * and make their own). NULL when the context could not be resolved. */
+struct kube_client *fleet_client(const struct fleet *f, const char *cluster);
 
 /* Objects of a kind sorted by key (namespace, then name): an array owned
  * by the cluster, rebuilt only when that kind changed. */
