@@ -386,18 +386,24 @@ static unsigned long long fnv(const char *s, unsigned long long h)
 	return h;
 }
 
-static json_t *op(const struct sim_type *t, const char *action, const char *opid_verb)
+static json_t *op_kind(const struct sim_type *t, const char *kind, const char *action,
+		       const char *opid_verb)
 {
 	char opid[300];
 
-	snprintf(opid, sizeof opid, "%s%s", opid_verb, t->kind);
+	snprintf(opid, sizeof opid, "%s%s", opid_verb, kind);
 	return json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:[{s:s,s:s,s:{s:s,s:b}},{s:s,s:s,s:{s:s,s:b}},{s:s,s:s,s:{s:s,s:b}}],s:{s:{s:s}}}",
 			 "operationId", opid, "x-kubernetes-group-version-kind", "group", t->group, "version",
-			 t->version, "kind", t->kind, "x-kubernetes-action", action, "parameters",
+			 t->version, "kind", kind, "x-kubernetes-action", action, "parameters",
 			 "name", "fieldValidation", "in", "query", "schema", "type", "string", "uniqueItems", 1,
 			 "name", "fieldManager", "in", "query", "schema", "type", "string", "uniqueItems", 1,
 			 "name", "dryRun", "in", "query", "schema", "type", "string", "uniqueItems", 1,
 			 "responses", "200", "description", "OK");
+}
+
+static json_t *op(const struct sim_type *t, const char *action, const char *opid_verb)
+{
+	return op_kind(t, t->kind, action, opid_verb);
 }
 
 static json_t *openapi_doc(const struct gv *g)
@@ -419,6 +425,9 @@ static json_t *openapi_doc(const struct gv *g)
 			snprintf(p, sizeof p, "%s/%s", base, t->plural);
 		json_object_set_new(coll, "get", op(t, "list", "list"));
 		json_object_set_new(coll, "post", op(t, "post", "create"));
+		/* kubectl checks fieldValidation support per GVK on PATCH operations;
+		 * files of kind XxxList (kubectl unpacks them) need one too. */
+		json_object_set_new(coll, "patch", op_kind(t, t->list_kind, "patch", "patchCollection"));
 		json_object_set_new(paths, p, coll);
 		strncat(p, "/{name}", sizeof p - strlen(p) - 1);
 		json_object_set_new(item, "get", op(t, "get", "read"));

@@ -12,7 +12,7 @@
 #include "lib/xalloc.h"
 #include "lib/yamljson.h"
 
-#define BOOKMARK_INTERVAL_MS 5000
+#define BOOKMARK_INTERVAL_MS 3000
 
 /* Weak until lib/yamljson.c is part of the build: JSON bodies always work. */
 #pragma weak yj_load_one
@@ -84,10 +84,18 @@ static int is_dry_run(const struct sim_req *req)
 static int parse_body(const struct sim_req *req, int allow_yaml, json_t **out, struct kerr *err)
 {
 	json_error_t je;
+	const char *ct;
 
 	*out = NULL;
 	if (!req->body_len)
 		return sim_kerr_http(err, 400, "BadRequest", "the body of the request was empty");
+	ct = sim_req_header(req, "Content-Type");
+	if (ct && strstr(ct, "application/vnd.kubernetes.protobuf"))
+		return sim_proto_decode(req->body, req->body_len, out, err);
+	if (ct && strstr(ct, "cbor"))
+		return sim_kerr_http(err, 415, "UnsupportedMediaType",
+				     "the body of the request was in an unknown format - accepted media types include: "
+				     "application/json, application/yaml");
 	*out = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &je);
 	if (*out)
 		return 0;

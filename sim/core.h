@@ -37,6 +37,8 @@ void sim_store_set_served(struct sim_store *st, const struct sim_type *t, int se
 json_t *sim_obj_for_type(json_t *shared, const struct sim_type *t);
 /* Default namespaces of a fresh cluster. */
 void sim_store_bootstrap(struct sim_store *st);
+/* 1 when the patch engine (sim/patch.c) is linked in. */
+int sim_store_has_patch(void);
 /* Start the janitor (namespace termination, periodic save to save_path). */
 int sim_store_start(struct sim_store *st, const char *save_path);
 /* Signal watchers and janitor to stop. */
@@ -85,6 +87,10 @@ struct sim_subres {
 };
 size_t sim_server_subresources(struct sim_subres **out);
 const char *sim_server_version(void);   /* "v1.30.0" */
+
+/* proto.c: a Kubernetes protobuf body (k8s\0 + runtime.Unknown) as JSON,
+ * for the kinds kubectl's typed clients create; 415 for others. */
+int sim_proto_decode(const void *data, size_t len, json_t **out, struct kerr *err);
 
 /* api-resource.c: resource verbs. */
 int sim_api_resource(struct sim_req *req, struct sim_resp *resp, struct kerr *err);

@@ -65,12 +65,14 @@ static size_t g_ntypes;
 static struct hook *g_hooks;
 static size_t g_nhooks;
 static char g_version[64] = "v1.30.0";
+static int g_log;               /* KURATOR_SIM_LOG=1: one line per request on stderr */
 
 /* ---- registration ---------------------------------------------------------- */
 
 void sim_server_set_config(const struct sim_config *cfg)
 {
 	g_cfg = cfg;
+	g_log = getenv("KURATOR_SIM_LOG") && *getenv("KURATOR_SIM_LOG") && strcmp(getenv("KURATOR_SIM_LOG"), "0");
 	if (cfg && cfg->version && *cfg->version)
 		snprintf(g_version, sizeof g_version, "%s%s", cfg->version[0] == 'v' ? "" : "v", cfg->version);
 }
@@ -931,6 +933,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	MHD_add_response_header(mr, "Content-Type", resp.content_type);
 	MHD_add_response_header(mr, "Cache-Control", "no-cache, private");
+	if (g_log)
+		fprintf(stderr, "kurator-sim %s: %s %s%s [%s] -> %d\n", cl->name, method, url,
+			resp.stream ? " (stream)" : "",
+			MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type") ?: "", resp.status);
 	ret = MHD_queue_response(c, (unsigned)resp.status, mr);
 	MHD_destroy_response(mr);
 	strbuf_release(&resp.body);

@@ -91,6 +91,13 @@ static void commit_remove(struct sim_store *st, const struct sim_type *t, const 
 static int delete_locked(struct sim_store *st, const struct sim_type *t, const char *key,
 			 const struct sim_delete_opts *o, json_t **out, int *deleted,
 			 struct kerr *err);
+static long long mono_ms(void);
+
+int sim_store_has_patch(void)
+{
+	return sim_merge_patch && sim_json_patch && sim_strategic_merge_patch && sim_ssa_apply &&
+	       sim_managed_fields_update;
+}
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -1407,7 +1414,7 @@ static int delete_locked(struct sim_store *st, const struct sim_type *t, const c
 		if (!json_object_get(meta_of(cp), "deletionTimestamp")) {
 			mark_deleting(cp, 0);
 			json_object_set_new(cp, "status", json_pack("{s:s}", "phase", "Terminating"));
-			json_object_set_new(st->terminating, name, json_true());
+			json_object_set_new(st->terminating, name, json_integer(mono_ms()));
 			json_incref(cp);
 			commit_put(st, t, key, cp, live);
 		}
@@ -1721,6 +1728,16 @@ static void finish_namespace(struct sim_store *st, const char *ns)
 	json_object_del(st->terminating, ns);
 }
 
+#define NS_TERMINATE_MS 300
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void *janitor_main(void *arg)
 {
 	struct sim_store *st = arg;
@@ -1741,8 +1758,11 @@ static void *janitor_main(void *arg)
 			dl.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&st->cv, &st->mu, &dl);
+		/* A namespace stays Terminating for a moment, as on a real cluster,
+		 * so clients can observe the phase. */
 		json_object_foreach(st->terminating, k, v)
-			json_array_append_new(names, json_string(k));
+			if (mono_ms() - json_integer_value(v) >= NS_TERMINATE_MS)
+				json_array_append_new(names, json_string(k));
 		json_array_foreach(names, i, v)
 			finish_namespace(st, json_string_value(v));
 		json_decref(names);
@@ -1957,7 +1977,7 @@ static void restore_one(struct sim_store *st, json_t *obj)
 	tab_of(st, t)->valid = 0;
 	index_update(st, t, key, NULL, obj);
 	if (!t->group[0] && !strcmp(t->kind, "Namespace") && mstr(obj, "deletionTimestamp"))
-		json_object_set_new(st->terminating, mstr(obj, "name"), json_true());
+		json_object_set_new(st->terminating, mstr(obj, "name"), json_integer(0));
 	if (!strcmp(t->group, "apiextensions.k8s.io") && !strcmp(t->kind, "CustomResourceDefinition"))
 		sim_crd_sync(st, obj, 0);
 }
