@@ -1699,12 +1699,13 @@ static void finish_namespace(struct sim_store *st, const char *ns)
 	for (i = 0; i < st->ntypes; i++) {
 		struct tab *tb = st->tabs[i];
 		const struct sim_type *t = st->types[i];
-		json_t *keys = json_array(), *v;
+		json_t *keys, *v;
 		const char *k;
 		size_t j, plen = strlen(prefix);
 
 		if (!tb || !t->namespaced)
 			continue;
+		keys = json_array();
 		json_object_foreach(tb->objs, k, v)
 			if (!strncmp(k, prefix, plen))
 				json_array_append_new(keys, json_string(k));
