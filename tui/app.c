@@ -378,6 +378,16 @@ static void draw_too_small(struct tui *app)
 	wnoutrefresh(stdscr);
 }
 
+/* Jobs the user started (installs, commands): not the fleet's watches
+ * and probes nor the followed log, which run all the time. */
+static int user_jobs(struct tui *app)
+{
+	int n = job_running_count() - (int)fleet_job_count(app->fleet) -
+		logs_pane_streaming(&app->panes[PANE_LOGS]);
+
+	return n > 0 ? n : 0;
+}
+
 static void draw(struct tui *app)
 {
 	int any = 0;
@@ -395,8 +405,14 @@ static void draw(struct tui *app)
 		tui_dirty(app, PANE_METRICS);
 		app->status_dirty = 1;
 	}
-	if (app->jobs_running != job_running_count()) {
-		app->jobs_running = job_running_count();
+	if (fleet_metrics_generation(app->fleet) != app->metrics_gen) {
+		app->metrics_gen = fleet_metrics_generation(app->fleet);
+		tui_dirty(app, PANE_METRICS);
+		if (app->sel.type == SEL_OBJECT && app->sel.kind == FLEET_NODES)
+			tui_dirty(app, PANE_DETAILS);
+	}
+	if (app->jobs_running != user_jobs(app)) {
+		app->jobs_running = user_jobs(app);
 		app->status_dirty = 1;
 	}
 	if (app->too_small) {

@@ -46,7 +46,7 @@ struct tui {
 	WINDOW *status, *inwin, *overlay;
 	struct rect status_r;
 	int status_dirty;
-	unsigned theme_gen, fleet_gen;
+	unsigned theme_gen, fleet_gen, metrics_gen;
 	int sigfd[2];
 	/* the `/` prompt */
 	int prompt_on;
@@ -83,6 +83,8 @@ void shell_pane_rl_resize(struct pane *p);
 void logs_pane_follow_pod(struct pane *p, const char *cluster, const char *ns,
 			  const char *pod, const char *container);
 void logs_pane_job_event(struct pane *p, const struct event *ev);
+/* 1 while a pod log stream job runs. */
+int logs_pane_streaming(struct pane *p);
 
 /* Tree pane: the fleet changed. */
 void tree_pane_fleet_changed(struct pane *p);

@@ -27,8 +27,6 @@ void glue_run_line(struct tui *app, const char *line);
 void glue_event(struct tui *app, const struct event *ev);
 /* A command is running (returned WAIT and has not finished). */
 int glue_busy(struct tui *app);
-/* Jobs to show on the status line. */
-int glue_jobs(struct tui *app);
 void glue_cancel(struct tui *app);
 /* The prompt and the current context. */
 const char *glue_prompt(struct tui *app);

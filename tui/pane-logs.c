@@ -151,6 +151,13 @@ void logs_pane_follow_pod(struct pane *p, const char *cluster, const char *ns, c
 	tui_focus(p->app, PANE_LOGS);
 }
 
+int logs_pane_streaming(struct pane *p)
+{
+	struct logs *l = p->priv;
+
+	return l->job && !job_finished(l->job);
+}
+
 static void add(struct pane *p, struct logbuf *b, unsigned flags, const char *text)
 {
 	struct logs *l = p->priv;

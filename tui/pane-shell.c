@@ -38,7 +38,10 @@ struct shell {
 	unsigned char esc[16];
 	size_t nesc;
 	long esc_deadline;
-	int in_ch, in_avail;
+	/* Bytes handed to readline: whole UTF-8 characters (or a whole
+	 * escape sequence) at a time, popped by rl_getc_function. */
+	unsigned char q[32];
+	size_t qlen, qpos, utf8_need;
 	FILE *devnull;
 };
 
@@ -94,13 +97,18 @@ static int rl_getc_cb(FILE *f)
 	struct shell *sh = rl_pane->priv;
 
 	(void)f;
-	sh->in_avail = 0;
-	return sh->in_ch;
+	/* readline only asks when rl_avail_cb said so or at the start of a
+	 * dispatch; an empty queue cannot happen, but never block. */
+	if (sh->qpos >= sh->qlen)
+		return 0;
+	return sh->q[sh->qpos++];
 }
 
 static int rl_avail_cb(void)
 {
-	return rl_pane ? ((struct shell *)rl_pane->priv)->in_avail : 0;
+	struct shell *sh = rl_pane ? rl_pane->priv : NULL;
+
+	return sh && sh->qpos < sh->qlen;
 }
 
 static void rl_redisplay_cb(void)
@@ -284,18 +292,44 @@ static void shell_draw(struct pane *p)
 	}
 }
 
-static void feed(struct shell *sh, int c)
+static void dispatch(struct shell *sh)
 {
-	sh->in_ch = c;
-	sh->in_avail = 1;
-	rl_callback_read_char();
+	sh->qpos = 0;
+	while (sh->rl_on && sh->qpos < sh->qlen)
+		rl_callback_read_char();
+	sh->qlen = sh->qpos = 0;
 }
 
+/* Queue one byte; dispatch when a whole UTF-8 character is there. */
+static void feed(struct shell *sh, int c)
+{
+	if (sh->qlen == sizeof(sh->q))
+		dispatch(sh);
+	sh->q[sh->qlen++] = (unsigned char)c;
+	if (sh->utf8_need) {
+		if ((c & 0xc0) == 0x80 && --sh->utf8_need)
+			return;
+		sh->utf8_need = 0;
+	} else if ((c & 0xe0) == 0xc0) {
+		sh->utf8_need = 1;
+		return;
+	} else if ((c & 0xf0) == 0xe0) {
+		sh->utf8_need = 2;
+		return;
+	} else if ((c & 0xf8) == 0xf0) {
+		sh->utf8_need = 3;
+		return;
+	}
+	dispatch(sh);
+}
+
+/* Hand a held escape sequence to readline in one go (Meta-x, arrows). */
 static void esc_flush(struct shell *sh)
 {
-	for (size_t i = 0; i < sh->nesc; i++)
-		feed(sh, sh->esc[i]);
+	for (size_t i = 0; i < sh->nesc && sh->qlen < sizeof(sh->q); i++)
+		sh->q[sh->qlen++] = sh->esc[i];
 	sh->nesc = 0;
+	dispatch(sh);
 }
 
 static void scroll_by(struct pane *p, int d)

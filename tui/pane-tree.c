@@ -20,8 +20,10 @@ static const char *const sec_names[SEC__N] = {
 	"Components", "Nodes", "Edge nodes", "Workloads", "Namespaces",
 };
 static const char *const sec_ids[SEC__N] = { "comp", "nodes", "edge", "work", "ns" };
-/* Expanded unless the user says otherwise. */
-static const int sec_open[SEC__N] = { 1, 1, 1, 1, 0 };
+/* Expanded unless the user says otherwise: what fits for a few
+ * clusters on one screen; workloads and namespaces open on demand (or
+ * under a filter, which shows every match). */
+static const int sec_open[SEC__N] = { 1, 1, 1, 0, 0 };
 
 struct row {
 	enum row_type type;

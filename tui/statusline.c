@@ -51,7 +51,7 @@ void statusline_draw(struct tui *app)
 		x = put(w, x, maxx, theme_attr(THEME_STATUSLINE_ERR), buf);
 	}
 	if (glue_busy(app) || app->jobs_running > 0) {
-		int n = glue_jobs(app);
+		int n = app->jobs_running;
 
 		if (text_utf8())
 			snprintf(buf, sizeof(buf), "  %s %d job%s", spin_utf8[app->spin % 8], n,

@@ -31,6 +31,7 @@ struct fleet {
 	size_t nretired;
 	int started;
 	unsigned gen;
+	unsigned mgen;           /* metrics samples only: no tree rebuild */
 };
 
 void fleet_jobs_stop(struct fleet *f);

@@ -238,3 +238,13 @@ void fleet_jobs_stop(struct fleet *f)
 	f->jobs = NULL;
 	f->njobs = f->capjobs = 0;
 }
+
+size_t fleet_job_count(const struct fleet *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; f && i < f->njobs; i++)
+		if (!f->jobs[i].finished)
+			n++;
+	return n;
+}

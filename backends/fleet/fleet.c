@@ -193,6 +193,11 @@ unsigned fleet_generation(const struct fleet *f)
 	return f->gen;
 }
 
+unsigned fleet_metrics_generation(const struct fleet *f)
+{
+	return f->mgen;
+}
+
 void fleet_set_components(struct fleet *f, const struct fleet_component_sig *sigs, size_t n)
 {
 	for (size_t i = 0; i < f->nsigs; i++) {
@@ -346,8 +351,7 @@ static void handle_metrics(struct fleet *f, const struct event *ev)
 		return;
 	if (!items) {
 		c->metrics_ok = 0;
-		c->gen++;
-		f->gen++;
+		f->mgen++;
 		return;
 	}
 	json_array_foreach(items, i, it) {
@@ -367,8 +371,7 @@ static void handle_metrics(struct fleet *f, const struct event *ev)
 	c->metrics_ok = 1;
 	fleet_series_push(&c->cpu, cpu);
 	fleet_series_push(&c->mem, mem);
-	c->gen++;
-	f->gen++;
+	f->mgen++;
 }
 
 int fleet_handle_event(struct fleet *f, const struct event *ev)
@@ -556,8 +559,7 @@ void fleet_tick(struct fleet *f)
 
 		if (c->synced[FLEET_PODS]) {
 			fleet_series_push(&c->pods, (double)fmap_count(&c->objs[FLEET_PODS]));
-			c->gen++;
-			f->gen++;
+			f->mgen++;
 		}
 	}
 }

@@ -137,14 +137,20 @@ void fleet_start(struct fleet *f);
  * shared). cluster NULL: every cluster. */
 void fleet_want(struct fleet *f, const char *cluster, enum fleet_kind kind);
 
+/* The fleet's own jobs still running (watches, probes): the status line
+ * counts only the user's jobs. */
+size_t fleet_job_count(const struct fleet *f);
+
 /* Components to detect: copied. */
 void fleet_set_components(struct fleet *f, const struct fleet_component_sig *sigs, size_t n);
 
 /* Hand an event from the queue to the model. Returns 1 when the event was
  * the fleet's (consumed: the caller frees it as usual), 0 otherwise. */
 int fleet_handle_event(struct fleet *f, const struct event *ev);
-/* Bumped on every change anywhere. */
+/* Bumped on every change of objects or reachability anywhere. */
 unsigned fleet_generation(const struct fleet *f);
+/* Bumped when metrics samples arrive (the sparklines, node usage). */
+unsigned fleet_metrics_generation(const struct fleet *f);
 /* Once per frame, before drawing: recompute what depends on many objects
  * (component health, node counts) for clusters that changed. */
 void fleet_refresh(struct fleet *f);
