@@ -226,9 +226,20 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 		json_t *e;
 		size_t i;
 
-		json_array_foreach(cur->objects, i, e)
-			if (!record_has(objects, e) && !record_has(rec->adopted, e))
-				json_array_append(stale, e);
+		json_array_foreach(cur->objects, i, e) {
+			char desc[320];
+
+			if (record_has(objects, e) || record_has(rec->adopted, e))
+				continue;
+			if (is_crd(e) && !(ctx->opts && ctx->opts->purge_crds)) {
+				/* Still kurator's: a later uninstall --purge-crds removes it. */
+				engine_log(ctx, "kept %s (not in %s %s; --purge-crds removes it)",
+					   eng_ref_desc(e, desc, sizeof desc), name, r->version);
+				json_array_append(objects, e);
+				continue;
+			}
+			json_array_append(stale, e);
+		}
 	}
 
 	/* The final record; skip the in-progress write when it equals what
@@ -308,12 +319,7 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 			char desc[320];
 			int p;
 
-			if (is_crd(e) && !(ctx->opts && ctx->opts->purge_crds)) {
-				engine_log(ctx, "kept %s (no longer in %s %s; --purge-crds removes it)",
-					   eng_ref_desc(e, desc, sizeof desc), name, r->version);
-				done++;
-				continue;
-			}
+			engine_progress(ctx, done, total, "prune %s", eng_ref_desc(e, desc, sizeof desc));
 			if (delete_ref(ctx, e, r->ns, &p, err)) {
 				json_decref(pending);
 				goto fail;
@@ -524,7 +530,12 @@ int engine_uninstall(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 			else
 				done++;
 		}
-		/* What the component made for itself during this phase. */
+		if (wait_gone(ctx, pending, default_ns, deadline, &done, total, err)) {
+			json_decref(pending);
+			goto fail;
+		}
+		/* What the component made for itself during this phase, once the
+		 * phase's own objects (which may recreate it) are gone. */
 		for (size_t k = 0; r && phase && k < r->nruntime; k++) {
 			const struct rruntime *rt = &r->runtime[k];
 			json_t *ref;
