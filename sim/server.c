@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -672,6 +673,45 @@ static int not_found_path(struct sim_resp *resp)
 	return 0;
 }
 
+/* A uniform number in [0,1) from a per-thread generator (drand48 is not
+ * thread-safe). */
+static double fault_random(void)
+{
+	static __thread unsigned short seed[3];
+	static __thread int seeded;
+
+	if (!seeded) {
+		if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+			seed[0] = (unsigned short)pthread_self();
+		seeded = 1;
+	}
+	return erand48(seed);
+}
+
+/* Injected errors: an upper-case error_verb ("GET") matches the HTTP method
+ * (checked before routing), a lower-case one ("list", "watch") the API verb
+ * (checked once the request is routed). */
+static int fault_error(const struct sim_req *r, int routed)
+{
+	const struct sim_fault *f = g_cfg ? &g_cfg->fault : NULL;
+	int api_verb;
+
+	if (!f || f->error_rate <= 0 || public_path(r->path))
+		return 0;
+	api_verb = f->error_verb[0] >= 'a' && f->error_verb[0] <= 'z';
+	if (routed != api_verb)
+		return 0;
+	if (f->error_verb[0] && strcmp(f->error_verb, api_verb ? (r->verb ? r->verb : "") : r->method))
+		return 0;
+	return fault_random() < f->error_rate;
+}
+
+static int injected(struct sim_resp *resp)
+{
+	sim_resp_status(resp, 500, "InternalError", "Internal error occurred: injected fault (kurator-sim --fault)");
+	return 0;
+}
+
 static int route_resource(struct sim_req *r, struct sim_resp *resp, struct kerr *err)
 {
 	struct route rt;
@@ -685,6 +725,10 @@ static int route_resource(struct sim_req *r, struct sim_resp *resp, struct kerr 
 	r->name = rt.name;
 	r->subresource = rt.sub;
 	r->verb = verb_of(r->method, r, rt.name != NULL);
+	if (fault_error(r, 1)) {
+		rc = injected(resp);
+		goto out;
+	}
 	for (i = 0; i < g_ngroups; i++) {
 		g = &g_groups[i];
 		if (strcmp(g->group, rt.group) || strcmp(g->version, rt.version))
@@ -756,18 +800,6 @@ static int handle_version(struct sim_resp *resp)
 	return 0;
 }
 
-static int fault_error(const struct sim_req *r)
-{
-	const struct sim_fault *f = g_cfg ? &g_cfg->fault : NULL;
-
-	if (!f || f->error_rate <= 0 || public_path(r->path))
-		return 0;
-	if (f->error_verb[0] && strcasecmp(f->error_verb, r->method) &&
-	    !(r->verb && !strcasecmp(f->error_verb, r->verb)))
-		return 0;
-	return drand48() < f->error_rate;
-}
-
 static int dispatch(struct sim_req *r, struct sim_resp *resp, struct kerr *err)
 {
 	size_t i;
@@ -778,10 +810,8 @@ static int dispatch(struct sim_req *r, struct sim_resp *resp, struct kerr *err)
 		sim_resp_status(resp, 401, "Unauthorized", "Unauthorized");
 		return 0;
 	}
-	if (fault_error(r)) {
-		sim_resp_status(resp, 500, "InternalError", "Internal error occurred: injected fault (kurator-sim --fault)");
-		return 0;
-	}
+	if (fault_error(r, 0))
+		return injected(resp);
 	if (!strcmp(r->path, "/version"))
 		return handle_version(resp);
 	if (!strcmp(r->path, "/healthz") || !strcmp(r->path, "/readyz") || !strcmp(r->path, "/livez") ||

@@ -176,4 +176,15 @@ out=$(c GET /api/v1/namespaces)
 assert_contains "$out" '500 ' "injected error"
 out=$(c POST /api/v1/namespaces '{"metadata":{"name":"ok"}}')
 assert_contains "$out" '201 ' "other verbs unaffected"
+kill -TERM "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null || true
+start_sim --clusters host --fault 'errors=1:verb=list' --fault latency=20ms
+setup_curl
+out=$(c GET /api/v1/namespaces)
+assert_contains "$out" '500 ' "injected error for the list verb"
+s=$(date +%s%N)
+out=$(c GET /api/v1/namespaces/default)
+e=$(date +%s%N)
+assert_contains "$out" '200 ' "get unaffected by a list fault"
+[ $(( (e - s) / 1000000 )) -ge 20 ] || fail "no injected latency"
 exit 0
