@@ -26,18 +26,26 @@ int kerr_set(struct kerr *err, enum kerr_kind kind, const char *fmt, ...)
 
 int kerr_prefix(struct kerr *err, const char *fmt, ...)
 {
-	char ctx[512], old[sizeof err->msg];
+	char ctx[512];
+	size_t clen, mlen;
 	va_list ap;
 
 	if (!err)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(ctx, sizeof ctx, fmt, ap);
+	vsnprintf(ctx, sizeof ctx - 2, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof old);
+	strcat(ctx, ": ");
+	clen = strlen(ctx);
+	mlen = strnlen(err->msg, sizeof err->msg - 1);
+	if (clen + mlen > sizeof err->msg - 1)
+		mlen = sizeof err->msg - 1 - clen;
+	/* Shift the old message right, then put the context in front. */
+	memmove(err->msg + clen, err->msg, mlen);
+	memcpy(err->msg, ctx, clen);
+	err->msg[clen + mlen] = '\0';
 	if (err->kind == KERR_NONE)
 		err->kind = KERR_FAIL;
-	snprintf(err->msg, sizeof err->msg, "%s: %s", ctx, old);
 	return -1;
 }
 
