@@ -92,6 +92,11 @@ const char *sim_server_version(void);   /* "v1.30.0" */
  * for the kinds kubectl's typed clients create; 415 for others. */
 int sim_proto_decode(const void *data, size_t len, json_t **out, struct kerr *err);
 
+/* auth.c: service-account token check (0 and *id filled when valid), and the
+ * review APIs and serviceaccounts/token registration (called by main). */
+int sim_auth_verify_sa_token(struct sim_cluster *cl, const char *token, struct sim_identity *id);
+void sim_auth_register(void);
+
 /* api-resource.c: resource verbs. */
 int sim_api_resource(struct sim_req *req, struct sim_resp *resp, struct kerr *err);
 /* Wants a Table (Accept has as=Table). */

@@ -288,7 +288,7 @@ static char *restore(const struct sim_cluster *cl, const char *file)
 static int setup_credentials(struct sim_cluster *cl, struct kerr *err)
 {
 	char tok[80];
-	struct sim_identity none = { .user = "kurator-norights", .groups = "" };
+	struct sim_identity none = { .user = "kurator-norights", .groups = "system:authenticated" };
 
 	cl->ca_cert_pem = restore(cl, "ca.crt");
 	cl->ca_key_pem = restore(cl, "ca.key");
@@ -611,6 +611,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	sim_server_set_config(&cfg);
+	sim_auth_register();
 	if (sim_ctl_register_all)
 		sim_ctl_register_all(&cfg);
 	for (i = 0; i < n; i++) {

@@ -3,8 +3,9 @@
  * client-go 1.32+ typed clients send built-in objects as
  * application/vnd.kubernetes.protobuf ("k8s\0" + runtime.Unknown) with no
  * fallback to JSON, so kubectl 1.33's `create configmap|secret|namespace|
- * serviceaccount` reach the simulator that way. The simulator stores JSON:
- * this file decodes the kinds those commands send, driven by small field
+ * serviceaccount|token` and `auth can-i|whoami` reach the simulator that
+ * way. The simulator stores JSON: this file decodes the kinds those
+ * commands send, driven by small field
  * tables (field numbers from the upstream generated.proto files). Other
  * kinds are refused with 415 by the caller.
  */
@@ -80,6 +81,35 @@ static const struct field sa_f[] = {
 	{ 3, "imagePullSecrets", F_REP_MSG, &local_ref }, { 4, "automountServiceAccountToken", F_BOOL, NULL }, END,
 };
 
+static const struct field bound_ref_f[] = {
+	{ 1, "kind", F_STRING, NULL }, { 2, "apiVersion", F_STRING, NULL }, { 3, "name", F_STRING, NULL },
+	{ 4, "uid", F_STRING, NULL }, END,
+};
+static const struct msg bound_ref = { bound_ref_f };
+static const struct field token_spec_f[] = {
+	{ 1, "audiences", F_REP_STRING, NULL }, { 3, "boundObjectRef", F_MSG, &bound_ref },
+	{ 4, "expirationSeconds", F_INT, NULL }, END,
+};
+static const struct msg token_spec = { token_spec_f };
+static const struct field token_request_f[] = {
+	{ 1, "metadata", F_MSG, &object_meta }, { 2, "spec", F_MSG, &token_spec }, END,
+};
+
+static const struct field res_attr_f[] = {
+	{ 1, "namespace", F_STRING, NULL }, { 2, "verb", F_STRING, NULL }, { 3, "group", F_STRING, NULL },
+	{ 4, "version", F_STRING, NULL }, { 5, "resource", F_STRING, NULL }, { 6, "subresource", F_STRING, NULL },
+	{ 7, "name", F_STRING, NULL }, END,
+};
+static const struct msg res_attr = { res_attr_f };
+static const struct field nonres_attr_f[] = { { 1, "path", F_STRING, NULL }, { 2, "verb", F_STRING, NULL }, END };
+static const struct msg nonres_attr = { nonres_attr_f };
+static const struct field ssar_spec_f[] = {
+	{ 1, "resourceAttributes", F_MSG, &res_attr }, { 2, "nonResourceAttributes", F_MSG, &nonres_attr }, END,
+};
+static const struct msg ssar_spec = { ssar_spec_f };
+static const struct field ssar_f[] = { { 1, "metadata", F_MSG, &object_meta }, { 2, "spec", F_MSG, &ssar_spec }, END };
+static const struct field ssr_f[] = { { 1, "metadata", F_MSG, &object_meta }, END };
+
 static const struct {
 	const char *api_version, *kind;
 	struct msg m;
@@ -88,6 +118,9 @@ static const struct {
 	{ "v1", "Secret", { secret_f } },
 	{ "v1", "Namespace", { namespace_f } },
 	{ "v1", "ServiceAccount", { sa_f } },
+	{ "authentication.k8s.io/v1", "TokenRequest", { token_request_f } },
+	{ "authentication.k8s.io/v1", "SelfSubjectReview", { ssr_f } },
+	{ "authorization.k8s.io/v1", "SelfSubjectAccessReview", { ssar_f } },
 };
 
 struct buf {
@@ -355,5 +388,5 @@ int sim_proto_decode(const void *data, size_t len, json_t **out, struct kerr *er
 	return sim_kerr_http(err, 415, "UnsupportedMediaType",
 			     "the body of the request was in an unknown format - accepted media types include: "
 			     "application/json, application/yaml (protobuf is decoded for v1 ConfigMap, Secret, "
-			     "Namespace and ServiceAccount only; got %s %s)", av, kind);
+			     "Namespace, ServiceAccount and the auth reviews only; got %s %s)", av, kind);
 }

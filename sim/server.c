@@ -489,6 +489,8 @@ static int authenticate(struct sim_cluster *cl, struct MHD_Connection *c, struct
 			snprintf(id->groups, sizeof id->groups, "system:masters,system:authenticated");
 			return 0;
 		}
+		if (sim_auth_verify_sa_token(cl, tok, id) == 0)
+			return 0;
 		pthread_mutex_lock(&p->tok_mu);
 		e = json_object_get(p->tokens, tok);
 		if (e) {
@@ -522,6 +524,11 @@ static int public_path(const char *path)
 
 static int discovery_path(const char *path)
 {
+	/* every authenticated user may ask who it is and what it may do */
+	if (!strcmp(path, "/apis/authentication.k8s.io/v1/selfsubjectreviews") ||
+	    !strcmp(path, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") ||
+	    !strcmp(path, "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"))
+		return 1;
 	return public_path(path) || !strcmp(path, "/api") || !strcmp(path, "/apis") ||
 	       !strncmp(path, "/openapi/", 9) || !strcmp(path, "/api/v1") ||
 	       (!strncmp(path, "/apis/", 6) && strchr(path + 6, '/') == strrchr(path + 6, '/'));

@@ -87,6 +87,15 @@ void sim_cluster_add_token(struct sim_cluster *cl, const char *token,
 			   const struct sim_identity *id);
 void sim_cluster_remove_token(struct sim_cluster *cl, const char *token);
 
+/* A service-account token (JWT-shaped, signed with the cluster's secret) that
+ * authenticates as system:serviceaccount:NS:SA in groups
+ * system:serviceaccounts[,:NS] and keeps working across --state-dir
+ * restarts. expiration_seconds <= 0 means one hour; token Secrets want a
+ * long one (e.g. ten years). *token is malloc'd (free_secret it); *expires (unix time)
+ * may be NULL. Returns 0. */
+int sim_cluster_issue_sa_token(struct sim_cluster *cl, const char *ns, const char *sa,
+			       long expiration_seconds, char **token, int64_t *expires);
+
 /* Start another API server at runtime (a nested API server simulated for a
  * Deployment running kube-apiserver / karmada-apiserver). cert/key/ca PEM
  * may be NULL to generate. port 0 = ephemeral. Returns NULL with err. */

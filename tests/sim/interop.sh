@@ -135,4 +135,14 @@ out=$(k --user host-norights get pods 2>&1) && fail "identity without rights lis
 assert_contains "$out" 'pods is forbidden: User "kurator-norights" cannot list resource "pods" in API group "" in the namespace "default"' "403 wording"
 out=$(k --user host-token get ns -o name)
 assert_contains "$out" "namespace/default" "admin token"
+out=$(k --user host-norights auth can-i list pods || true)
+assert_eq "no" "$out" "can-i without rights"
+assert_eq "yes" "$(k auth can-i create deployments)" "can-i as admin"
+
+# service-account tokens issued by the simulator
+k create sa robot >/dev/null
+tok=$(k create token robot)
+out=$(k --token "$tok" auth whoami)
+assert_contains "$out" "system:serviceaccount:default:robot" "whoami with a service-account token"
+k --token "$tok" get ns -o name >/dev/null || fail "service-account token refused"
 exit 0
