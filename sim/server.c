@@ -675,8 +675,11 @@ static int forbidden(struct sim_req *r, struct sim_resp *resp)
 
 static int not_found_path(struct sim_resp *resp)
 {
+	json_t *details = json_object();
+
 	sim_resp_json(resp, 404, sim_status_new(404, "NotFound", "the server could not find the requested resource",
-						json_pack("{}")));
+						details));
+	json_decref(details);
 	return 0;
 }
 

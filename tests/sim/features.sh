@@ -3,6 +3,7 @@
 # errors, paging, watch replay/bookmarks/410, garbage collection, finalizers,
 # namespace cascade, deletecollection, faults, state dump, persistence.
 source "$TESTS_DIR/common.sh"
+source "$TESTS_DIR/sim/lib.sh"
 command -v curl >/dev/null || skip "curl not installed"
 
 start_sim --clusters host --state-dir "$T/state" --dump-on-exit "$T/dump.json"
@@ -155,8 +156,7 @@ wait_until 5 test -s "$T/dump.json" || fail "no dump after SIGUSR1"
 python3 -c "import json,sys; d=json.load(open('$T/dump.json')); assert any(o['metadata']['name']=='a' for o in d['host'])" ||
 	fail "dump lacks configmap a"
 rv_before=$(c GET /api/v1/namespaces/default/configmaps | cut -d' ' -f2- | jq_ 'd["metadata"]["resourceVersion"]')
-kill -TERM "$SIM_PID"
-wait "$SIM_PID" 2>/dev/null || true
+stop_sim_checked
 start_sim --clusters host --state-dir "$T/state"
 setup_curl
 out=$(c GET /api/v1/namespaces/default/configmaps/a)
@@ -166,8 +166,7 @@ rv_after=$(c GET /api/v1/namespaces/default/configmaps | cut -d' ' -f2- | jq_ 'd
 out=$(c GET "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=2&timeoutSeconds=1")
 assert_contains "$out" '"type":"ERROR"' "410 as an ERROR event"
 assert_contains "$out" '"code":410' "410 code"
-kill -TERM "$SIM_PID"
-wait "$SIM_PID" 2>/dev/null || true
+stop_sim_checked
 
 # ---- fault injection
 start_sim --clusters host --fault 'errors=1:verb=GET'
@@ -176,8 +175,7 @@ out=$(c GET /api/v1/namespaces)
 assert_contains "$out" '500 ' "injected error"
 out=$(c POST /api/v1/namespaces '{"metadata":{"name":"ok"}}')
 assert_contains "$out" '201 ' "other verbs unaffected"
-kill -TERM "$SIM_PID"
-wait "$SIM_PID" 2>/dev/null || true
+stop_sim_checked
 start_sim --clusters host --fault 'errors=1:verb=list' --fault latency=20ms
 setup_curl
 out=$(c GET /api/v1/namespaces)
@@ -187,4 +185,5 @@ out=$(c GET /api/v1/namespaces/default)
 e=$(date +%s%N)
 assert_contains "$out" '200 ' "get unaffected by a list fault"
 [ $(( (e - s) / 1000000 )) -ge 20 ] || fail "no injected latency"
+stop_sim_checked
 exit 0

@@ -3,6 +3,7 @@
 # fresh HOME (no discovery cache): discovery, get, watch, client-side and
 # server-side apply, conflicts, delete, secrets, labels, selectors, auth.
 source "$TESTS_DIR/common.sh"
+source "$TESTS_DIR/sim/lib.sh"
 
 M=${1:-30}
 have_kubectl "$M" || skip "kubectl 1.$M not installed"
@@ -145,4 +146,5 @@ tok=$(k create token robot)
 out=$(k --token "$tok" auth whoami)
 assert_contains "$out" "system:serviceaccount:default:robot" "whoami with a service-account token"
 k --token "$tok" get ns -o name >/dev/null || fail "service-account token refused"
+stop_sim_checked
 exit 0

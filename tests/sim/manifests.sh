@@ -3,6 +3,7 @@
 # custom resources, RoleList/ConfigMapList files) with kubectl 1.30 and get
 # the objects back, by kind and through the state dump.
 source "$TESTS_DIR/common.sh"
+source "$TESTS_DIR/sim/lib.sh"
 
 have_kubectl 30 || skip "kubectl 1.30 not installed"
 [ -d "$MANIFESTS/volcano" ] || skip "no upstream manifests in $MANIFESTS"
@@ -88,4 +89,5 @@ k delete crd queues.scheduling.volcano.sh >/dev/null
 out=$(k get queues 2>&1) && fail "queues still served"
 out=$(k get --raw /apis/scheduling.volcano.sh/v1beta1)
 assert_not_contains "$out" '"queues"' "discovery after CRD deletion"
+stop_sim_checked
 exit 0

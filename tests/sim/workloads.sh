@@ -3,6 +3,7 @@
 # wait for a Deployment to become Available, rollout status, logs -f, pods
 # listed across namespaces, get -w on pods.
 source "$TESTS_DIR/common.sh"
+source "$TESTS_DIR/sim/lib.sh"
 
 M=${1:-30}
 have_kubectl "$M" || skip "kubectl 1.$M not installed"
@@ -55,4 +56,5 @@ k scale deploy/web --replicas=1 >/dev/null
 wait_until 20 test "$(k get pods -l app=web --no-headers 2>/dev/null | wc -l)" = 1 || fail "scale down"
 k delete deploy web >/dev/null
 wait_until 20 test "$(k get pods -l app=web --no-headers 2>/dev/null | wc -l)" = 0 || fail "pods not collected"
+stop_sim_checked
 exit 0
