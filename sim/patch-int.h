@@ -54,26 +54,32 @@ json_t *sim_schema_item_key(const struct sim_list_schema *ls, const json_t *item
  * "k:{...}" / "v:..." with "." marking membership of a node that also has
  * children. */
 
-/* Fields of obj (leaves, list items marked "."), as server-side apply
- * records them for an applied configuration. with_maps: also mark maps
+/* Fields of obj, already stripped (sim_fs_strip): leaves and list items
+ * (marked "."), as server-side apply records an applied configuration. with_maps: also mark maps
  * themselves ("." on every object with children), as Update entries do. */
 json_t *sim_fs_from_object(const json_t *obj, const char *api_version, const char *kind,
 			   int with_maps);
 
-/* Paths that differ between old and new (added, changed, removed), same
- * form. Metadata the server owns and status are skipped unless
- * status_only, which looks at status alone. */
-json_t *sim_fs_diff(const json_t *old, const json_t *nw, const char *api_version,
-		    const char *kind, int status_only);
+/* The copy of obj that ownership is about: without apiVersion, kind and
+ * the metadata the server owns (name, namespace, uid, resourceVersion,
+ * generation, creationTimestamp, managedFields ...). status_only: just
+ * status; otherwise without status. New reference. */
+json_t *sim_fs_strip(const json_t *obj, int status_only);
+
+/* What a write changed from old to nw (both already stripped): *gained,
+ * the paths added or changed (with maps marked, as Update entries record
+ * them), and *removed, the paths that no longer exist. New references. */
+void sim_fs_diff(const json_t *old, const json_t *nw, const char *api_version, const char *kind,
+		 json_t **gained, json_t **removed);
 
 /* a |= b */
 void sim_fs_union(json_t *a, const json_t *b);
 /* a -= b: removes every path of b (leaf or "." member) from a, with its
  * children; empty nodes are pruned. */
 void sim_fs_subtract(json_t *a, const json_t *b);
-/* 1 when a and b share a path (a member of one is a member of, or an
- * ancestor of a member of, the other). */
-int sim_fs_intersects(const json_t *a, const json_t *b);
+/* 1 when s owns path: the path itself, something below it, or an atomic
+ * leaf above it. */
+int sim_fs_owns(const json_t *s, const char *const *path, size_t depth);
 int sim_fs_empty(const json_t *s);
 
 /* Visit every member path of s (leaves and "." members). path is the list

@@ -768,6 +768,8 @@ static void apply_create_defaults(const struct sim_type *t, json_t *obj)
 		json_object_set_new(json_object_get(m, "labels"), "kubernetes.io/metadata.name",
 				    json_string(mstr(obj, "name")));
 	}
+	if (t->group[0] == '\0' && !strcmp(t->kind, "Secret") && !json_string_value(json_object_get(obj, "type")))
+		json_object_set_new(obj, "type", json_string("Opaque"));
 	if (t->group[0] == '\0' && !strcmp(t->kind, "Pod")) {
 		json_t *st = json_object_get(obj, "status");
 		if (!json_is_object(st)) {

@@ -6,6 +6,7 @@
  */
 #include "sim/core.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,66 @@ static int is_core(const struct sim_type *t, const char *kind)
 	return !t->group[0] && !strcmp(t->kind, kind);
 }
 
+/* Columns of other built-in kinds, as printer columns. Two computed forms
+ * beyond JSONPath: len(.a,.b) counts the keys/items of the fields, and
+ * ratio(.a,.b) prints "a/b" (0 when a is absent, 1 when b is). */
+static const struct {
+	const char *group, *kind, *columns;
+} builtin_cols[] = {
+	{ "", "ConfigMap", "[{\"name\":\"Data\",\"type\":\"integer\",\"jsonPath\":\"len(.data,.binaryData)\"}]" },
+	{ "", "Secret", "[{\"name\":\"Type\",\"type\":\"string\",\"jsonPath\":\".type\"},"
+		"{\"name\":\"Data\",\"type\":\"integer\",\"jsonPath\":\"len(.data)\"}]" },
+	{ "", "ServiceAccount", "[{\"name\":\"Secrets\",\"type\":\"integer\",\"jsonPath\":\"len(.secrets)\"}]" },
+	{ "", "Endpoints", "[{\"name\":\"Endpoints\",\"type\":\"string\",\"jsonPath\":\".subsets[0].addresses[0].ip\"}]" },
+	{ "apps", "ReplicaSet", "[{\"name\":\"Desired\",\"type\":\"integer\",\"jsonPath\":\".spec.replicas\"},"
+		"{\"name\":\"Current\",\"type\":\"integer\",\"jsonPath\":\".status.replicas\"},"
+		"{\"name\":\"Ready\",\"type\":\"integer\",\"jsonPath\":\".status.readyReplicas\"}]" },
+	{ "apps", "StatefulSet", "[{\"name\":\"Ready\",\"type\":\"string\",\"jsonPath\":\"ratio(.status.readyReplicas,.spec.replicas)\"}]" },
+	{ "apps", "DaemonSet", "[{\"name\":\"Desired\",\"type\":\"integer\",\"jsonPath\":\".status.desiredNumberScheduled\"},"
+		"{\"name\":\"Current\",\"type\":\"integer\",\"jsonPath\":\".status.currentNumberScheduled\"},"
+		"{\"name\":\"Ready\",\"type\":\"integer\",\"jsonPath\":\".status.numberReady\"},"
+		"{\"name\":\"Up-to-date\",\"type\":\"integer\",\"jsonPath\":\".status.updatedNumberScheduled\"},"
+		"{\"name\":\"Available\",\"type\":\"integer\",\"jsonPath\":\".status.numberAvailable\"}]" },
+	{ "batch", "Job", "[{\"name\":\"Completions\",\"type\":\"string\",\"jsonPath\":\"ratio(.status.succeeded,.spec.completions)\"}]" },
+	{ "batch", "CronJob", "[{\"name\":\"Schedule\",\"type\":\"string\",\"jsonPath\":\".spec.schedule\"},"
+		"{\"name\":\"Suspend\",\"type\":\"boolean\",\"jsonPath\":\".spec.suspend\"}]" },
+	{ "rbac.authorization.k8s.io", "RoleBinding", "[{\"name\":\"Role\",\"type\":\"string\",\"jsonPath\":\".roleRef.name\"}]" },
+	{ "rbac.authorization.k8s.io", "ClusterRoleBinding", "[{\"name\":\"Role\",\"type\":\"string\",\"jsonPath\":\".roleRef.name\"}]" },
+	{ "scheduling.k8s.io", "PriorityClass", "[{\"name\":\"Value\",\"type\":\"integer\",\"jsonPath\":\".value\"},"
+		"{\"name\":\"Global-Default\",\"type\":\"boolean\",\"jsonPath\":\".globalDefault\"}]" },
+	{ "coordination.k8s.io", "Lease", "[{\"name\":\"Holder\",\"type\":\"string\",\"jsonPath\":\".spec.holderIdentity\"}]" },
+	{ "storage.k8s.io", "StorageClass", "[{\"name\":\"Provisioner\",\"type\":\"string\",\"jsonPath\":\".provisioner\"}]" },
+	{ "apiregistration.k8s.io", "APIService", "[{\"name\":\"Service\",\"type\":\"string\",\"jsonPath\":\".spec.service.name\"}]" },
+};
+static json_t *builtin_parsed[sizeof builtin_cols / sizeof builtin_cols[0]];
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+
+static void builtin_parse(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof builtin_cols / sizeof builtin_cols[0]; i++) {
+		json_t *cols = json_loads(builtin_cols[i].columns, 0, NULL);
+		/* every built-in table ends with Age */
+		json_array_append_new(cols, json_pack("{s:s,s:s,s:s}", "name", "Age", "type", "date", "jsonPath",
+						      ".metadata.creationTimestamp"));
+		builtin_parsed[i] = cols;
+	}
+}
+
+static json_t *builtin_columns(const struct sim_type *t)
+{
+	size_t i;
+
+	if (t->crd_name)
+		return NULL;
+	pthread_once(&builtin_once, builtin_parse);
+	for (i = 0; i < sizeof builtin_cols / sizeof builtin_cols[0]; i++)
+		if (!strcmp(builtin_cols[i].group, t->group) && !strcmp(builtin_cols[i].kind, t->kind))
+			return builtin_parsed[i];
+	return NULL;
+}
+
 json_t *sim_table_columns(const struct sim_type *t, json_t *pc)
 {
 	json_t *c = json_array(), *v;
@@ -36,6 +97,8 @@ json_t *sim_table_columns(const struct sim_type *t, json_t *pc)
 		"CreationTimestamp is a timestamp representing the server time when this object was created.";
 
 	json_array_append_new(c, coldef("Name", "string", "name", 0, name_desc));
+	if (!json_array_size(pc))
+		pc = builtin_columns(t);
 	if (is_core(t, "Pod")) {
 		json_array_append_new(c, coldef("Ready", "string", "", 0, "The aggregate readiness state of this pod for accepting traffic."));
 		json_array_append_new(c, coldef("Status", "string", "", 0, "The aggregate status of the containers in this pod."));
@@ -342,8 +405,26 @@ static json_t *crd_cells(const json_t *obj, json_t *pc)
 	size_t i;
 
 	json_array_foreach(pc, i, col) {
-		const json_t *v = jsonpath(obj, json_string_value(json_object_get(col, "jsonPath")) ?: "");
+		const char *path = json_string_value(json_object_get(col, "jsonPath")) ?: "";
+		const json_t *v;
 		const char *type = json_string_value(json_object_get(col, "type")) ?: "string";
+		char a[128], b[128];
+
+		if (sscanf(path, "len(%127[^,)],%127[^)])", a, b) >= 1) {
+			const json_t *x = jsonpath(obj, a), *y = strchr(path, ',') ? jsonpath(obj, b) : NULL;
+			json_array_append_new(cells, json_integer((json_int_t)(json_object_size(x) + json_array_size(x) +
+									       json_object_size(y) + json_array_size(y))));
+			continue;
+		}
+		if (sscanf(path, "ratio(%127[^,],%127[^)])", a, b) == 2) {
+			const json_t *x = jsonpath(obj, a), *y = jsonpath(obj, b);
+			char r[64];
+			snprintf(r, sizeof r, "%lld/%lld", x ? (long long)json_integer_value(x) : 0LL,
+				 y ? (long long)json_integer_value(y) : 1LL);
+			json_array_append_new(cells, json_string(r));
+			continue;
+		}
+		v = jsonpath(obj, path);
 		if (!v || json_is_null(v))
 			json_array_append_new(cells, json_null());
 		else if (!strcmp(type, "date") && json_is_string(v)) {
@@ -367,13 +448,15 @@ json_t *sim_table_row(const struct sim_type *t, json_t *pc, const json_t *obj, i
 	json_t *cells, *row, *meta;
 
 	human_age(mget(obj, "creationTimestamp"), age, sizeof age);
+	if (!json_array_size(pc))
+		pc = builtin_columns(t);
 	if (is_core(t, "Pod"))
 		cells = pod_cells(obj, age);
 	else if (is_core(t, "Node"))
 		cells = node_cells(obj, age);
 	else if (is_core(t, "Namespace"))
-		cells = json_pack("[s]", json_string_value(json_object_get(json_object_get(obj, "status"), "phase")) ?: "Active"),
-		json_array_append_new(cells, json_string(age));
+		cells = json_pack("[s,s]", json_string_value(json_object_get(json_object_get(obj, "status"), "phase")) ?: "Active",
+				  age);
 	else if (!strcmp(t->group, "apps") && !strcmp(t->kind, "Deployment"))
 		cells = deploy_cells(obj, age);
 	else if (is_core(t, "Service"))
