@@ -191,7 +191,7 @@ int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const
 {
 	struct wstream w = { .cb = cb, .arg = arg };
 	long backoff = 0;
-	int rc = -1, stop = 0;
+	int rc = -1, stop = 0, gone_streak = 0;
 
 	if (r->namespaced && ns && !*ns)
 		ns = NULL;
@@ -251,11 +251,18 @@ int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const
 			break;
 		}
 		if (w.gone || (crc < 0 && e.kind == KERR_GONE)) {
-			/* our resourceVersion is too old: start over from a list */
+			/* our resourceVersion is too old: start over from a list,
+			 * at once the first time, with backoff if it keeps happening
+			 * with nothing in between */
 			free(w.rv);
 			w.rv = NULL;
-			continue;
+			if (w.events)
+				gone_streak = 0;
+			if (!gone_streak++)
+				continue;
+			goto backoff;
 		}
+		gone_streak = 0;
 		if (w.failed) {
 			e = w.err;
 			crc = -1;
