@@ -162,6 +162,25 @@ static json_t *subresources_of(const struct sim_type *t, int aggregated)
 							   "kind", t->kind, "verbs", "get", "patch", "update"));
 		}
 	}
+	if (t->has_scale) {
+		int registered = 0;
+		for (i = 0; i < nsr; i++)
+			if (!strcmp(sr[i].group, t->group) && !strcmp(sr[i].plural, t->plural) && !strcmp(sr[i].sub, "scale"))
+				registered = 1;
+		if (!registered) {
+			char name[256];
+			snprintf(name, sizeof name, "%s/scale", t->plural);
+			if (aggregated)
+				json_array_append_new(a, json_pack("{s:s,s:{s:s,s:s,s:s},s:[s,s,s]}", "subresource", "scale",
+								   "responseKind", "group", "autoscaling", "version", "v1",
+								   "kind", "Scale", "verbs", "get", "patch", "update"));
+			else
+				json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:[s,s,s]}", "name", name,
+								   "singularName", "", "group", "autoscaling", "version", "v1",
+								   "namespaced", t->namespaced, "kind", "Scale",
+								   "verbs", "get", "patch", "update"));
+		}
+	}
 	for (i = 0; i < nsr; i++) {
 		if (strcmp(sr[i].group, t->group) || strcmp(sr[i].plural, t->plural))
 			continue;

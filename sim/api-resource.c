@@ -32,6 +32,25 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Accept ...;as=PartialObjectMetadata(List);g=meta.k8s.io: metadata only. */
+static int wants_metadata(const struct sim_req *req)
+{
+	const char *acc = sim_req_header(req, "Accept");
+
+	return acc && strstr(acc, "as=PartialObjectMetadata") && !sim_req_wants_table(req);
+}
+
+static json_t *partial_of(const json_t *obj)
+{
+	return json_pack("{s:s,s:s,s:O}", "kind", "PartialObjectMetadata", "apiVersion", "meta.k8s.io/v1",
+			 "metadata", json_object_get(obj, "metadata"));
+}
+
+static const char *metadata_ctype(void)
+{
+	return "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io";
+}
+
 static json_t *printer_columns(const struct sim_req *req)
 {
 	return req->type->printer_columns;
@@ -118,6 +137,12 @@ static int do_get(struct sim_req *req, struct sim_resp *resp, struct kerr *err)
 
 	if (sim_store_get(req->cl->store, req->type, req->ns, req->name, &obj, err))
 		return -1;
+	if (wants_metadata(req)) {
+		sim_resp_json(resp, 200, partial_of(obj));
+		snprintf(resp->content_type, sizeof resp->content_type, "%s", metadata_ctype());
+		json_decref(obj);
+		return 0;
+	}
 	if (sim_req_wants_table(req)) {
 		json_t *items = json_pack("[o]", obj);
 		sim_resp_json(resp, 200, table_of(req, items, NULL, NULL));
@@ -156,11 +181,27 @@ static int do_list(struct sim_req *req, struct sim_resp *resp, struct kerr *err)
 		free(cont);
 		return 0;
 	}
+	if (wants_metadata(req)) {
+		json_t *partial = json_array(), *v;
+		size_t i;
+		json_array_foreach(items, i, v)
+			json_array_append_new(partial, partial_of(v));
+		json_decref(items);
+		items = partial;
+	}
 	meta = json_pack("{s:s}", "resourceVersion", rvs);
 	if (cont) {
 		json_object_set_new(meta, "continue", json_string(cont));
 		if (remaining >= 0)
 			json_object_set_new(meta, "remainingItemCount", json_integer(remaining));
+	}
+	if (wants_metadata(req)) {
+		list = json_pack("{s:s,s:s,s:o,s:o}", "kind", "PartialObjectMetadataList", "apiVersion", "meta.k8s.io/v1",
+				 "metadata", meta, "items", items);
+		sim_resp_json(resp, 200, list);
+		snprintf(resp->content_type, sizeof resp->content_type, "%sList", metadata_ctype());
+		free(cont);
+		return 0;
 	}
 	list = json_pack("{s:s,s:s,s:o,s:o}", "kind", req->type->list_kind, "apiVersion", req->type->api_version,
 			 "metadata", meta, "items", items);
@@ -177,7 +218,9 @@ struct watch_stream {
 	struct sim_watch *w;
 	json_t *initial;            /* ADDED events to send first */
 	size_t ipos;
-	int table, table_cols_sent;
+	int table, table_cols_sent, metadata;
+	int initial_end_bookmark;   /* sendInitialEvents: BOOKMARK after the initial ADDED events */
+	uint64_t initial_rv;
 	int bookmarks;
 	long long deadline, drop_at, last_bm;
 	json_t *error;              /* ERROR event to send, then end */
@@ -196,6 +239,8 @@ static void emit(struct watch_stream *ws, struct strbuf *out, const char *type, 
 			      "columnDefinitions", ws->table_cols_sent ? json_array() : sim_table_columns(ws->t, ws->t->printer_columns),
 			      "rows", row);
 		ws->table_cols_sent = 1;
+	} else if (ws->metadata && strcmp(type, "BOOKMARK") && strcmp(type, "ERROR")) {
+		o = partial_of(obj);
 	} else {
 		json_incref(o);
 	}
@@ -234,6 +279,16 @@ static int watch_next(void *ud, struct strbuf *out)
 	}
 	while (ws->initial && ws->ipos < json_array_size(ws->initial) && n++ < 200)
 		emit(ws, out, "ADDED", json_array_get(ws->initial, ws->ipos++));
+	if (ws->initial_end_bookmark && ws->initial && ws->ipos == json_array_size(ws->initial)) {
+		char rvs[32];
+		json_t *bm;
+		snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)ws->initial_rv);
+		bm = json_pack("{s:s,s:s,s:{s:s,s:{s:s}}}", "kind", ws->t->kind, "apiVersion", ws->t->api_version,
+			       "metadata", "resourceVersion", rvs, "annotations", "k8s.io/initial-events-end", "true");
+		emit(ws, out, "BOOKMARK", bm);
+		json_decref(bm);
+		ws->initial_end_bookmark = 0;
+	}
 	if (out->len)
 		return 1;
 	now = now_ms();
@@ -295,6 +350,7 @@ static int do_watch(struct sim_req *req, struct sim_resp *resp, struct kerr *err
 	ws->cl = req->cl;
 	ws->t = req->type;
 	ws->table = sim_req_wants_table(req);
+	ws->metadata = wants_metadata(req);
 	ws->bookmarks = sim_req_query_bool(req, "allowWatchBookmarks");
 	ws->last_bm = now_ms();
 	if (timeout > 0)
@@ -312,7 +368,19 @@ static int do_watch(struct sim_req *req, struct sim_resp *resp, struct kerr *err
 			 wo.field_selector ? wo.field_selector : "");
 		wo.field_selector = fs;
 	}
-	if (!rvq || !*rvq || !strcmp(rvq, "0")) {
+	if (sim_req_query_bool(req, "sendInitialEvents")) {
+		/* streaming list: current objects, a marked BOOKMARK, then changes */
+		struct sim_list_opts lo = { .ns = req->ns, .label_selector = wo.label_selector,
+					    .field_selector = wo.field_selector };
+		uint64_t rv;
+		if (sim_store_list(req->cl->store, req->type, &lo, &ws->initial, &rv, NULL, NULL, &werr)) {
+			ws->error = sim_status_from_kerr(&werr);
+		} else {
+			wo.since_rv = rv;
+			ws->initial_rv = rv;
+			ws->initial_end_bookmark = ws->bookmarks;
+		}
+	} else if (!rvq || !*rvq || !strcmp(rvq, "0")) {
 		struct sim_list_opts lo = { .ns = req->ns, .label_selector = wo.label_selector,
 					    .field_selector = wo.field_selector };
 		uint64_t rv;
@@ -337,8 +405,8 @@ static int do_watch(struct sim_req *req, struct sim_resp *resp, struct kerr *err
 			ws->error = sim_status_from_kerr(&werr);
 	}
 	resp->status = 200;
-	sim_resp_stream(resp, ws->table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json",
-			watch_next, watch_fin, ws);
+	sim_resp_stream(resp, ws->table ? "application/json;as=Table;v=v1;g=meta.k8s.io"
+			: ws->metadata ? metadata_ctype() : "application/json", watch_next, watch_fin, ws);
 	return 0;
 }
 
@@ -517,6 +585,106 @@ static int do_delete_collection(struct sim_req *req, struct sim_resp *resp, stru
 	sim_resp_json(resp, 200, json_pack("{s:s,s:s,s:{s:s},s:o}", "kind", req->type->list_kind, "apiVersion",
 					   req->type->api_version, "metadata", "resourceVersion", rvs, "items", out));
 	return 0;
+}
+
+/* ---- scale subresource ------------------------------------------------------------ */
+
+static json_t *scale_of(const json_t *obj)
+{
+	json_t *spec = json_object_get(obj, "spec"), *m = json_object_get(obj, "metadata"), *v;
+	json_t *ml = json_object_get(json_object_get(spec, "selector"), "matchLabels");
+	json_t *rep = json_object_get(spec, "replicas");
+	struct strbuf sel = STRBUF_INIT;
+	const char *k;
+	json_t *scale;
+
+	json_object_foreach(ml, k, v) {
+		if (sel.len)
+			strbuf_addch(&sel, ',');
+		strbuf_addf(&sel, "%s=%s", k, json_string_value(v) ?: "");
+	}
+	scale = json_pack("{s:s,s:s,s:{s:O?,s:O?,s:O?,s:O?,s:O?},s:{s:I},s:{s:I,s:s}}", "kind", "Scale", "apiVersion",
+			  "autoscaling/v1", "metadata", "name", json_object_get(m, "name"), "namespace",
+			  json_object_get(m, "namespace"), "uid", json_object_get(m, "uid"),
+			  "resourceVersion", json_object_get(m, "resourceVersion"), "creationTimestamp",
+			  json_object_get(m, "creationTimestamp"), "spec", "replicas",
+			  (json_int_t)(rep ? json_integer_value(rep) : 1), "status", "replicas",
+			  (json_int_t)json_integer_value(json_object_get(json_object_get(obj, "status"), "replicas")),
+			  "selector", sel.buf);
+	strbuf_release(&sel);
+	return scale;
+}
+
+static int set_replicas(json_t *obj, void *ud, struct kerr *err)
+{
+	json_t *spec = json_object_get(obj, "spec");
+
+	(void)err;
+	if (!json_is_object(spec)) {
+		spec = json_object();
+		json_object_set_new(obj, "spec", spec);
+	}
+	json_object_set_new(spec, "replicas", json_integer(*(json_int_t *)ud));
+	return 0;
+}
+
+int sim_api_scale(struct sim_req *req, struct sim_resp *resp, struct kerr *err)
+{
+	json_t *obj, *scale, *body = NULL, *out;
+	json_int_t replicas;
+	char mbuf[128];
+	struct sim_write_opts o = { .dry_run = is_dry_run(req), .user = req->id.user, .subresource = "scale" };
+	int rc;
+
+	if (!req->name || !req->type->has_scale)
+		return sim_kerr_http(err, 404, "NotFound", "the server could not find the requested resource");
+	if (sim_store_get(req->cl->store, req->type, req->ns, req->name, &obj, err))
+		return -1;
+	scale = scale_of(obj);
+	json_decref(obj);
+	if (!strcmp(req->verb, "get")) {
+		sim_resp_json(resp, 200, scale);
+		return 0;
+	}
+	if (strcmp(req->verb, "update") && strcmp(req->verb, "patch")) {
+		json_decref(scale);
+		return sim_kerr_http(err, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+	}
+	if (parse_body(req, 0, &body, err))
+		goto fail;
+	if (!strcmp(req->verb, "update")) {
+		json_decref(scale);
+		scale = json_incref(body);
+	} else {
+		const char *ct = sim_req_header(req, "Content-Type") ?: "";
+		enum sim_patch_type pt = strstr(ct, "json-patch") ? SIM_PATCH_JSON
+					 : strstr(ct, "strategic") ? SIM_PATCH_STRATEGIC : SIM_PATCH_MERGE;
+		if (sim_patch_doc(pt, &scale, body, "autoscaling/v1", "Scale", err)) {
+			if (err && !err->http)
+				sim_kerr_http(err, 422, "Invalid", "%s", err->msg);
+			goto fail;
+		}
+	}
+	if (!json_is_integer(json_object_get(json_object_get(scale, "spec"), "replicas")) ||
+	    (replicas = json_integer_value(json_object_get(json_object_get(scale, "spec"), "replicas"))) < 0) {
+		sim_kerr_http(err, 422, "Invalid", "Scale.autoscaling \"%s\" is invalid: spec.replicas: Invalid value: "
+			      "must be greater than or equal to 0", req->name);
+		goto fail;
+	}
+	o.manager = manager_of(req, mbuf, sizeof mbuf);
+	o.subresource = NULL;
+	rc = sim_store_mutate(req->cl->store, req->type, req->ns, req->name, set_replicas, &replicas, &o, &out, err);
+	json_decref(body);
+	json_decref(scale);
+	if (rc)
+		return -1;
+	sim_resp_json(resp, 200, scale_of(out));
+	json_decref(out);
+	return 0;
+fail:
+	json_decref(body);
+	json_decref(scale);
+	return -1;
 }
 
 int sim_api_resource(struct sim_req *req, struct sim_resp *resp, struct kerr *err)

@@ -37,6 +37,9 @@ void sim_store_set_served(struct sim_store *st, const struct sim_type *t, int se
 json_t *sim_obj_for_type(json_t *shared, const struct sim_type *t);
 /* Default namespaces of a fresh cluster. */
 void sim_store_bootstrap(struct sim_store *st);
+/* Patch a plain document (not a stored object: e.g. a Scale) in place. */
+int sim_patch_doc(enum sim_patch_type pt, json_t **doc, const json_t *patch, const char *api_version,
+		  const char *kind, struct kerr *err);
 /* 1 when the patch engine (sim/patch.c) is linked in. */
 int sim_store_has_patch(void);
 /* Start the janitor (namespace termination, periodic save to save_path). */
@@ -101,6 +104,8 @@ void sim_auth_register(void);
 int sim_api_resource(struct sim_req *req, struct sim_resp *resp, struct kerr *err);
 /* Wants a Table (Accept has as=Table). */
 int sim_req_wants_table(const struct sim_req *req);
+/* The scale subresource of types with has_scale (spec.replicas). */
+int sim_api_scale(struct sim_req *req, struct sim_resp *resp, struct kerr *err);
 
 /* server.c */
 int sim_server_start_cluster(struct sim_cluster *cl, struct kerr *err);

@@ -641,3 +641,34 @@ void sim_fs_now(char buf[32])
 	gmtime_r(&t, &tm);
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void sim_fs_difference(json_t *a, const json_t *b)
+{
+	const char *k;
+	json_t *bv;
+
+	json_object_foreach((json_t *)b, k, bv) {
+		json_t *av = json_object_get(a, k);
+		int had_children;
+
+		if (!av || !strcmp(k, "."))
+			continue;
+		had_children = has_children(av);
+		if (has_children(bv))
+			sim_fs_difference(av, bv);
+		if (is_member(bv) && is_member(av)) {
+			if (has_children(av))
+				json_object_del(av, ".");
+			else
+				json_object_del(a, k);
+			continue;
+		}
+		/* Emptied by b (and not a member itself): prune. */
+		if (had_children && !has_children(av)) {
+			if (json_object_get(av, "."))
+				json_object_clear(av);
+			else
+				json_object_del(a, k);
+		}
+	}
+}

@@ -77,6 +77,9 @@ void sim_fs_union(json_t *a, const json_t *b);
 /* a -= b: removes every path of b (leaf or "." member) from a, with its
  * children; empty nodes are pruned. */
 void sim_fs_subtract(json_t *a, const json_t *b);
+/* a -= b path by path: a member of both stops being a member of a (its
+ * other children stay); empty non-member nodes are pruned. */
+void sim_fs_difference(json_t *a, const json_t *b);
 /* 1 when s owns path: the path itself, something below it, or an atomic
  * leaf above it. */
 int sim_fs_owns(const json_t *s, const char *const *path, size_t depth);

@@ -773,7 +773,10 @@ static int route_resource(struct sim_req *r, struct sim_resp *resp, struct kerr 
 				goto out;
 			}
 		}
-		rc = not_found_path(resp);
+		if (!strcmp(rt.sub, "scale") && r->type->has_scale)
+			rc = sim_api_scale(r, resp, err);
+		else
+			rc = not_found_path(resp);
 		goto out;
 	}
 	if (rt.sub && !r->type->has_status) {

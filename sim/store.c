@@ -93,6 +93,25 @@ static int delete_locked(struct sim_store *st, const struct sim_type *t, const c
 			 struct kerr *err);
 static long long mono_ms(void);
 
+int sim_patch_doc(enum sim_patch_type pt, json_t **doc, const json_t *patch, const char *api_version,
+		  const char *kind, struct kerr *err)
+{
+	if (!sim_store_has_patch())
+		return sim_kerr_http(err, 415, "UnsupportedMediaType",
+				     "this kurator-sim was built without its patch engine (sim/patch.c)");
+	switch (pt) {
+	case SIM_PATCH_MERGE:
+		return sim_merge_patch(*doc, patch, err);
+	case SIM_PATCH_JSON:
+		return sim_json_patch(doc, patch, err);
+	case SIM_PATCH_STRATEGIC:
+		return sim_strategic_merge_patch(*doc, patch, api_version, kind, err);
+	case SIM_PATCH_APPLY:
+		break;
+	}
+	return sim_kerr_http(err, 415, "UnsupportedMediaType", "apply patches are not supported here");
+}
+
 int sim_store_has_patch(void)
 {
 	return sim_merge_patch && sim_json_patch && sim_strategic_merge_patch && sim_ssa_apply &&

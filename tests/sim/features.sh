@@ -136,6 +136,25 @@ assert_contains "$out" 'because it is being terminated' "no new content in a ter
 wait_until 10 sh -c "curl -s -o /dev/null -w '%{http_code}' --cacert '$T/ca.pem' -H 'Authorization: Bearer $TOKEN' '$SERVER/api/v1/namespaces/gone-soon' | grep -q 404" ||
 	fail "namespace never went away"
 
+# ---- metadata-only answers and streaming lists
+out=$(curl -sS --cacert "$T/ca.pem" -H "Authorization: Bearer $TOKEN" \
+	-H 'Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1' "$SERVER/api/v1/namespaces/default/configmaps")
+assert_contains "$out" '"kind":"PartialObjectMetadataList"' "metadata-only list"
+assert_not_contains "$out" '"data"' "metadata-only list has no data"
+out=$(c GET "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1")
+assert_contains "$out" '"k8s.io/initial-events-end":"true"' "streaming list ends its initial events with a bookmark"
+
+# ---- scale subresource
+out=$(c POST /apis/apps/v1/namespaces/default/deployments '{"metadata":{"name":"sc"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"sc"}},"template":{"metadata":{"labels":{"app":"sc"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}')
+assert_contains "$out" '201 ' "deployment for scale"
+out=$(c GET /apis/apps/v1/namespaces/default/deployments/sc/scale)
+assert_contains "$out" '"spec":{"replicas":2}' "scale get"
+assert_contains "$out" '"selector":"app=sc"' "scale selector"
+out=$(c PUT /apis/apps/v1/namespaces/default/deployments/sc/scale '{"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":"sc"},"spec":{"replicas":4}}')
+assert_contains "$out" '"replicas":4' "scale update"
+out=$(c GET /apis/apps/v1/namespaces/default/deployments/sc)
+assert_contains "$out" '"replicas":4' "scale reached the deployment"
+
 # ---- Table output
 out=$(curl -sS --cacert "$T/ca.pem" -H "Authorization: Bearer $TOKEN" \
 	-H 'Accept: application/json;as=Table;v=v1;g=meta.k8s.io' "$SERVER/api/v1/namespaces")
