@@ -219,7 +219,7 @@ k config --kubeconfig "$T/kc2" set-context tok --cluster=host --user=host-token 
 k config --kubeconfig "$T/kc2" set-context nor --cluster=host --user=host-norights >/dev/null
 out=$("$KT" --kubeconfig "$T/kc2" --context tok -n apps-ns get cm cfg) || fail "token auth: $out"
 out=$("$KT" --kubeconfig "$T/kc2" --context nor -n apps-ns get cm cfg 2>&1) && fail "no-rights user read cfg"
-assert_contains "$out" "error: auth http=403 reason=Forbidden"
+assert_contains "$out" "error: unauthorized http=403 reason=Forbidden"
 
 # ---- threads share one client -------------------------------------------------------------------------
 out=$(kt stress 8 15 cm) || fail "stress: $out"
