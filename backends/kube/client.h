@@ -114,6 +114,9 @@ struct kube_list_opts {
 	int one_page;           /* stop after the first page (continue in result) */
 	const char *resource_version;
 	int as_table;           /* ask for meta.k8s.io/v1 Table */
+	int metadata_only;      /* ask for PartialObjectMetadataList: items carry
+	                           only apiVersion, kind and metadata (much less
+	                           to transfer and parse for name listings) */
 };
 /* List all pages into one <Kind>List (or Table) object. ns NULL = all. */
 int kube_list(struct kube_client *c, const struct kube_resource *r, const char *ns,

@@ -7,6 +7,8 @@
 #include "backends/kube/client-int.h"
 #include "lib/xalloc.h"
 
+#define ACCEPT_METADATA \
+	"application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json"
 #define ACCEPT_TABLE \
 	"application/json;as=Table;v=v1;g=meta.k8s.io," \
 	"application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
@@ -130,7 +132,7 @@ static int list_page(struct kube_client *c, const struct kube_resource *r, const
 	else if (o && o->resource_version && *o->resource_version)
 		kube_query_add(&path, "resourceVersion", o->resource_version);
 	call.path = path.buf;
-	call.accept = o && o->as_table ? ACCEPT_TABLE : NULL;
+	call.accept = o && o->as_table ? ACCEPT_TABLE : o && o->metadata_only ? ACCEPT_METADATA : NULL;
 	rc = json_call(c, &call, page, NULL, NULL, err);
 	strbuf_release(&path);
 	return rc;

@@ -134,6 +134,10 @@ assert_eq 2 "$(echo "$page" | jget 'len(d["items"])')" "one page"
 assert_eq "c3" "$(kt -n apps-ns list cm --field-selector metadata.name=c3 | jget 'd["items"][0]["metadata"]["name"]')"
 tbl=$(kt -n apps-ns list cm -l batch=yes --table --limit 3)
 assert_eq "Table 7" "$(echo "$tbl" | jget 'd["kind"] + " " + str(len(d["rows"]))')" "Table across pages"
+md=$(kt -n apps-ns list cm -l batch=yes --metadata --limit 4)
+assert_eq "PartialObjectMetadataList 7 False" \
+	"$(echo "$md" | jget 'd["kind"] + " " + str(len(d["items"])) + " " + str(any("data" in i for i in d["items"]))')" \
+	"metadata-only list"
 all=$(k get cm -A -o name | wc -l)
 out=$(kt -A list-each cm --limit 3 | tail -1)
 assert_contains "$out" "count=$all rv="

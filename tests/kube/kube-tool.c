@@ -30,7 +30,7 @@ struct tool {
 	int all_ns;
 	const char *label, *field;
 	long limit;
-	int one_page, table;
+	int one_page, table, metadata;
 	const char *rv;
 	long events;              /* watch: stop after N events (0 = never) */
 	int timeout_s;
@@ -54,7 +54,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: kube-tool [--kubeconfig F] [--context C] [-n NS] [--timeout-ms N] [--retries N] CMD ...\n"
 		"  version | resources | resolve WHAT | resolve-gvk APIVERSION KIND\n"
-		"  get RES NAME | list RES [-A] [-l SEL] [--field-selector S] [--limit N] [--one-page] [--table]\n"
+		"  get RES NAME | list RES [-A] [-l SEL] [--field-selector S] [--limit N] [--one-page] [--table] [--metadata]\n"
 		"  list-each RES [...list options] | watch RES [--rv RV] [--events N] [--once] [--bookmarks]\n"
 		"  apply FILE [--force] [--dry-run] [--manager M] | create FILE | patch RES NAME TYPE PATCH\n"
 		"  delete RES NAME [--wait] [--wait-ms N] [--propagation P] [--ignore-not-found]\n"
@@ -108,7 +108,7 @@ static int cmd_list(struct tool *t, const char *what, struct kerr *e)
 {
 	struct kube_list_opts o = { .label_selector = t->label, .field_selector = t->field,
 				    .limit = t->limit, .one_page = t->one_page, .as_table = t->table,
-				    .resource_version = t->rv };
+				    .metadata_only = t->metadata, .resource_version = t->rv };
 	const struct kube_resource *r;
 	json_t *out;
 
@@ -133,7 +133,8 @@ static int each_item(json_t *item, void *arg)
 static int cmd_list_each(struct tool *t, const char *what, struct kerr *e)
 {
 	struct kube_list_opts o = { .label_selector = t->label, .field_selector = t->field,
-				    .limit = t->limit, .one_page = t->one_page, .as_table = t->table };
+				    .limit = t->limit, .one_page = t->one_page, .as_table = t->table,
+				    .metadata_only = t->metadata };
 	const struct kube_resource *r;
 	char *rv = NULL;
 
@@ -468,6 +469,7 @@ int main(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'L' },
 		{ "one-page", no_argument, NULL, 'O' },
 		{ "table", no_argument, NULL, 'T' },
+		{ "metadata", no_argument, NULL, 'G' },
 		{ "rv", required_argument, NULL, 'R' },
 		{ "events", required_argument, NULL, 'E' },
 		{ "watch-timeout-s", required_argument, NULL, 'W' },
@@ -511,6 +513,7 @@ int main(int argc, char **argv)
 		case 'L': t.limit = atol(optarg); break;
 		case 'O': t.one_page = 1; break;
 		case 'T': t.table = 1; break;
+		case 'G': t.metadata = 1; break;
 		case 'R': t.rv = optarg; break;
 		case 'E': t.events = atol(optarg); break;
 		case 'W': t.timeout_s = atoi(optarg); break;
