@@ -1006,7 +1006,8 @@ int sim_server_start_cluster(struct sim_cluster *cl, struct kerr *err)
 	struct cluster_priv *p = priv_of(cl);
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t slen = sizeof sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	/* poll(), not select(): no FD_SETSIZE limit with many watches */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
 	int one = 1;
 
 	p->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -504,6 +504,8 @@ static void orphan_dependents(struct sim_store *st, const char *uid)
 			json_decref(nrefs);
 			json_object_del(meta_of(cp), "ownerReferences");
 		}
+		if (sim_managed_fields_update)
+			sim_managed_fields_update(cp, live, "kube-controller-manager", NULL);
 		commit_put(st, dt, key, cp, live);
 	}
 	json_decref(deps);
