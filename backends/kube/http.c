@@ -13,6 +13,7 @@
 
 #include "backends/kube/client-int.h"
 #include "lib/evq.h"
+#include "lib/log.h"
 #include "lib/xalloc.h"
 
 #define MAX_IDLE_HANDLES 16
@@ -577,6 +578,7 @@ int kube_call_do(struct kube_client *c, const struct kube_call *call,
 		CURLcode cc;
 		curl_off_t appconnect = 0;
 		long req_size = 0;
+		long long t0;
 		int retry, cert;
 		CURL *h;
 
@@ -598,6 +600,7 @@ int kube_call_do(struct kube_client *c, const struct kube_call *call,
 			break;
 		}
 		setup(c, h, call, &cr, &x, errbuf, &headers, &connect_to, url.buf);
+		t0 = kube_now_ms();
 		cc = curl_easy_perform(h);
 		curl_easy_getinfo(h, CURLINFO_APPCONNECT_TIME_T, &appconnect);
 		curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &req_size);
@@ -613,6 +616,10 @@ int kube_call_do(struct kube_client *c, const struct kube_call *call,
 		curl_slist_free_all(connect_to);
 		cert = have_cert(c, &cr);
 		creds_release(&cr);
+		/* no headers, no bodies: the path and the outcome only */
+		log_debug("kube %s: %s %s -> %ld%s%s (%lld ms, attempt %d)", c->name, call->method,
+			  call->path, resp->status, cc ? ", " : "", cc ? curl_easy_strerror(cc) : "",
+			  kube_now_ms() - t0, attempt + 1);
 
 		if (x.stopped) {
 			if (stopped)

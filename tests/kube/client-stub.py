@@ -60,7 +60,8 @@ class H(BaseHTTPRequestHandler):
             counts[key] = counts.get(key, 0) + 1
             n = counts[key]
             with open(LOG, "a") as f:
-                f.write("%s %d %s accept=%s\n" % (key, n, self.path, self.headers.get("Accept", "")))
+                f.write("%s %d %s accept=%s host=%s\n" % (key, n, self.path, self.headers.get("Accept", ""),
+                                                          self.headers.get("Host", "")))
         return n
 
     def send(self, code, body, ctype="application/json", extra=None):

@@ -11,7 +11,7 @@ command -v openssl >/dev/null || skip "openssl not installed"
 command -v python3 >/dev/null || skip "python3 not installed"
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=stub \
-	-addext subjectAltName=IP:127.0.0.1 -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
+	-addext subjectAltName=IP:127.0.0.1,DNS:stub.example -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$T/other-key.pem" -out "$T/other.pem" 2>/dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -127,6 +127,48 @@ out=$("$KT" --kubeconfig "$T/kc-badca" version 2>&1) && fail "bad CA accepted"
 assert_contains "$out" "error: network"
 assert_contains "$out" "certificate-authority"
 assert_eq 1 "$(count '^GET /version ')" "no request through a bad CA"
+
+# tls-server-name: TLS checks that name while connecting to the address,
+# and the Host header still names the server of the kubeconfig
+sed 's|    certificate-authority: cert.pem|&\n    tls-server-name: stub.example|' "$T/kc" > "$T/kc-sni"
+out=$("$KT" --kubeconfig "$T/kc-sni" get cm flaky) || fail "tls-server-name: $out"
+tail -1 "$LOG" | grep -q "host=127.0.0.1:$PORT\$" || fail "Host header: $(tail -1 "$LOG")"
+sed 's|    certificate-authority: cert.pem|&\n    tls-server-name: other.example|' "$T/kc" > "$T/kc-sni-bad"
+out=$("$KT" --kubeconfig "$T/kc-sni-bad" get cm flaky 2>&1) && fail "a wrong tls-server-name was accepted"
+assert_contains "$out" "error: network"
+
+# an exec credential plugin: its first token is refused, so the cached
+# credential is dropped and the plugin runs again, once
+cat > "$T/plugin.sh" <<EOF
+#!/bin/sh
+n=\$(cat "$T/plugin.count" 2>/dev/null || echo 0); n=\$((n + 1)); echo \$n > "$T/plugin.count"
+tok=valid-token; [ \$n -eq 1 ] && tok=stale-token
+printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' \$tok
+EOF
+chmod +x "$T/plugin.sh"
+cat > "$T/kc-exec" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: stub
+  cluster: {server: "https://127.0.0.1:$PORT", certificate-authority: cert.pem}
+contexts:
+- name: stub
+  context: {cluster: stub, user: x}
+current-context: stub
+users:
+- name: x
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: $T/plugin.sh
+      interactiveMode: Never
+EOF
+before=$(count '^401')
+out=$("$KT" --kubeconfig "$T/kc-exec" version) || fail "exec plugin: $out"
+assert_eq "v1.29.0-stub" "$out"
+assert_eq 2 "$(cat "$T/plugin.count")" "plugin runs"
+assert_eq $((before + 1)) "$(count '^401')" "one 401 with the stale token"
 
 # nothing listening: connect errors are retried, then reported with a hint
 FREE=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
