@@ -102,5 +102,11 @@ int kube_exec_credential(const struct kube_exec *exec, const char *cluster_info_
 			 char **token, char **cert_pem, char **key_pem, struct kerr *err);
 /* Forget a cached credential (after a 401), so the next call reruns it. */
 void kube_exec_invalidate(const struct kube_exec *exec);
+/* Whether plugins may prompt (interactiveMode IfAvailable/Always): the
+ * full-screen UI owns the terminal and passes 0. Default: allowed when
+ * stdin is a terminal. */
+void kube_exec_set_interactive(int allowed);
+/* Drop every cached credential (tests, kurator logout). */
+void kube_exec_cache_clear(void);
 
 #endif

@@ -1,0 +1,296 @@
+/* kubeconfig.c - the loading precedence, queries and `config view`.
+ *
+ * kubectl's rules (client-go clientcmd.ClientConfigLoadingRules): an
+ * explicit file is used alone and must exist; otherwise the files of
+ * $KUBECONFIG, split on ':', empty entries and repeats dropped, missing
+ * files skipped; otherwise ~/.kube/config. A file that exists but cannot be
+ * parsed is an error. `config view` prints paths exactly as written (it
+ * does not resolve them); connections resolve them against the file.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends/kube/kubeconfig_int.h"
+#include "lib/xalloc.h"
+#include "lib/yamljson.h"
+
+static void add_file(struct kubeconfig *kc, const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < kc->nfiles; i++)
+		if (!strcmp(kc->files[i], f))
+			return;
+	kc->files = xrealloc(kc->files, (kc->nfiles + 1) * sizeof *kc->files);
+	kc->files[kc->nfiles++] = xstrdup(f);
+}
+
+static char *home_dir(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && *h)
+		return xstrdup(h);
+	pw = getpwuid(getuid());
+	return xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
+}
+
+static int load_one(struct kubeconfig *kc, const char *file, struct kerr *err)
+{
+	struct stat st;
+	json_t *docs = NULL;
+	char *dir;
+	int rc;
+
+	if (stat(file, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;   /* kubectl skips missing files of the list */
+		return kerr_set(err, KERR_FAIL, "error loading kubeconfig \"%s\": %s", file, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		return kerr_set(err, KERR_INVALID, "error loading kubeconfig \"%s\": is a directory", file);
+	if (yj_load_file(file, &docs, err) < 0)
+		return kerr_prefix(err, "error loading kubeconfig \"%s\"", file);
+	dir = kc_abs_dir(file);
+	/* like sigs.k8s.io/yaml, only the first document counts */
+	rc = kc_parse_doc(json_array_size(docs) ? json_array_get(docs, 0) : NULL, file, dir, kc, err);
+	free(dir);
+	json_decref(docs);
+	return rc;
+}
+
+int kubeconfig_load(const char *explicit_path, struct kubeconfig **out, struct kerr *err)
+{
+	struct kubeconfig *kc = xcalloc(1, sizeof *kc);
+	const char *env = getenv("KUBECONFIG");
+	size_t i;
+
+	*out = NULL;
+	if (explicit_path && *explicit_path) {
+		struct stat st;
+		if (stat(explicit_path, &st) < 0) {
+			int e = errno;
+			kubeconfig_free(kc);
+			kerr_set(err, e == ENOENT ? KERR_NOTFOUND : KERR_FAIL, "kubeconfig %s: %s",
+				 explicit_path, strerror(e));
+			return kerr_hint(err, "check the --kubeconfig path");
+		}
+		add_file(kc, explicit_path);
+		kc->explicit_file = 1;
+	} else if (env && *env) {
+		char *copy = xstrdup(env), *save = NULL, *tok;
+		for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+			if (*tok)
+				add_file(kc, tok);
+		free(copy);
+	} else {
+		char *home = home_dir();
+		char *def = xasprintf("%s/.kube/config", home);
+		add_file(kc, def);
+		free(def);
+		free(home);
+	}
+	for (i = 0; i < kc->nfiles; i++)
+		if (load_one(kc, kc->files[i], err) < 0) {
+			kubeconfig_free(kc);
+			return -1;
+		}
+	*out = kc;
+	return 0;
+}
+
+int kubeconfig_load_data(const char *data, size_t len, const char *dir_for_relative,
+			 struct kubeconfig **out, struct kerr *err)
+{
+	struct kubeconfig *kc = xcalloc(1, sizeof *kc);
+	json_t *docs = NULL;
+	char *dir;
+	int rc;
+
+	*out = NULL;
+	if (yj_load_stream(data, len, "kubeconfig", &docs, err) < 0) {
+		kubeconfig_free(kc);
+		return kerr_prefix(err, "error loading kubeconfig");
+	}
+	if (dir_for_relative && *dir_for_relative) {
+		char *probe = xasprintf("%s/x", dir_for_relative);
+		dir = kc_abs_dir(probe);
+		free(probe);
+	} else {
+		dir = kc_abs_dir("x");
+	}
+	rc = kc_parse_doc(json_array_size(docs) ? json_array_get(docs, 0) : NULL, "kubeconfig", dir, kc, err);
+	free(dir);
+	json_decref(docs);
+	if (rc < 0) {
+		kubeconfig_free(kc);
+		return -1;
+	}
+	*out = kc;
+	return 0;
+}
+
+void kubeconfig_free(struct kubeconfig *kc)
+{
+	size_t i;
+
+	if (!kc)
+		return;
+	kc_map_release(&kc->clusters);
+	kc_map_release(&kc->users);
+	kc_map_release(&kc->contexts);
+	kc_map_release(&kc->extensions);
+	kc_map_release(&kc->pref_extensions);
+	free(kc->current);
+	for (i = 0; i < kc->nfiles; i++)
+		free(kc->files[i]);
+	free(kc->files);
+	free(kc->ctx_names);
+	free(kc);
+}
+
+const char *kubeconfig_current_context(const struct kubeconfig *kc)
+{
+	return kc ? kc->current : NULL;
+}
+
+const char *const *kubeconfig_contexts(const struct kubeconfig *kc)
+{
+	struct kubeconfig *m = (struct kubeconfig *)kc;   /* a cache, not a visible change */
+	size_t i;
+
+	if (!m->ctx_names) {
+		m->ctx_names = xcalloc(kc->contexts.n + 1, sizeof *m->ctx_names);
+		for (i = 0; i < kc->contexts.n; i++)
+			m->ctx_names[i] = kc->contexts.v[i].name;
+	}
+	return m->ctx_names;
+}
+
+int kubeconfig_has_context(const struct kubeconfig *kc, const char *name)
+{
+	return kc && kc_map_find(&kc->contexts, name) != NULL;
+}
+
+const char *kubeconfig_context_field(const struct kubeconfig *kc, const char *context,
+				     const char *field)
+{
+	struct kc_entry *e = kc ? kc_map_find(&kc->contexts, context) : NULL;
+
+	if (!e || !field)
+		return NULL;
+	return json_string_value(json_object_get(e->obj, field));
+}
+
+/* ---- view ------------------------------------------------------------------ */
+
+static void redact(json_t *o, const char *key, const char *with)
+{
+	if (json_object_get(o, key))
+		json_object_set_new(o, key, json_string(with));
+}
+
+static json_t *named(const struct kc_entry *e, const char *valkey, int raw)
+{
+	json_t *n = json_object();
+	json_t *val = json_deep_copy(e->obj);
+
+	if (!raw) {
+		/* kubectl's ShortenConfig */
+		redact(val, "certificate-authority-data", "DATA+OMITTED");
+		redact(val, "client-certificate-data", "DATA+OMITTED");
+		redact(val, "client-key-data", "DATA+OMITTED");
+		redact(val, "token", "REDACTED");
+		redact(val, "password", "REDACTED");
+	}
+	json_object_set_new(n, "name", json_string(e->name));
+	json_object_set_new(n, valkey, val);
+	return n;
+}
+
+/* Go's nil slice prints as null: an empty map becomes null, as in kubectl. */
+static json_t *list_of(const struct kc_map *m, const char *valkey, int raw, const char *only)
+{
+	json_t *arr;
+	size_t i;
+
+	if (only) {
+		struct kc_entry *e = kc_map_find(m, only);
+		if (!e)
+			return json_null();
+		arr = json_array();
+		json_array_append_new(arr, named(e, valkey, raw));
+		return arr;
+	}
+	if (!m->n)
+		return json_null();
+	arr = json_array();
+	for (i = 0; i < m->n; i++)
+		json_array_append_new(arr, named(&m->v[i], valkey, raw));
+	return arr;
+}
+
+json_t *kubeconfig_view(const struct kubeconfig *kc, int raw, int minify, struct kerr *err)
+{
+	json_t *root = json_object(), *prefs = json_object();
+	const char *cl = NULL, *us = NULL;
+	int only = 0;
+
+	if (minify) {
+		struct kc_entry *ctx;
+		if (!kc->current || !*kc->current) {
+			json_decref(root);
+			json_decref(prefs);
+			kerr_set(err, KERR_USAGE, "current-context must exist in order to minify");
+			return NULL;
+		}
+		ctx = kc_map_find(&kc->contexts, kc->current);
+		if (!ctx) {
+			json_decref(root);
+			json_decref(prefs);
+			kerr_set(err, KERR_NOTFOUND, "cannot locate context %s", kc->current);
+			return NULL;
+		}
+		cl = json_string_value(json_object_get(ctx->obj, "cluster"));
+		us = json_string_value(json_object_get(ctx->obj, "user"));
+		if (*cl && !kc_map_find(&kc->clusters, cl)) {
+			json_decref(root);
+			json_decref(prefs);
+			kerr_set(err, KERR_NOTFOUND, "cannot locate cluster %s", cl);
+			return NULL;
+		}
+		if (*us && !kc_map_find(&kc->users, us)) {
+			json_decref(root);
+			json_decref(prefs);
+			kerr_set(err, KERR_NOTFOUND, "cannot locate user %s", us);
+			return NULL;
+		}
+		only = 1;
+	}
+	json_object_set_new(root, "kind", json_string("Config"));
+	json_object_set_new(root, "apiVersion", json_string("v1"));
+	if (kc->colors)
+		json_object_set_new(prefs, "colors", json_true());
+	if (kc->pref_extensions.n)
+		json_object_set_new(prefs, "extensions", list_of(&kc->pref_extensions, "extension", 1, NULL));
+	json_object_set_new(root, "preferences", prefs);
+	if (only) {
+		/* an empty cluster or user name selects nothing: Go's empty map */
+		json_object_set_new(root, "clusters", *cl ? list_of(&kc->clusters, "cluster", raw, cl) : json_null());
+		json_object_set_new(root, "users", *us ? list_of(&kc->users, "user", raw, us) : json_null());
+		json_object_set_new(root, "contexts", list_of(&kc->contexts, "context", raw, kc->current));
+	} else {
+		json_object_set_new(root, "clusters", list_of(&kc->clusters, "cluster", raw, NULL));
+		json_object_set_new(root, "users", list_of(&kc->users, "user", raw, NULL));
+		json_object_set_new(root, "contexts", list_of(&kc->contexts, "context", raw, NULL));
+	}
+	json_object_set_new(root, "current-context", json_string(kc->current ? kc->current : ""));
+	if (kc->extensions.n)
+		json_object_set_new(root, "extensions", list_of(&kc->extensions, "extension", 1, NULL));
+	return root;
+}
