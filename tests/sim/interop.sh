@@ -86,6 +86,18 @@ assert_eq "aHVudGVyMg==" "$(k get secret s1 -o jsonpath='{.data.password}')" "se
 out=$(k create secret generic s1 --from-literal=a=b 2>&1) && fail "duplicate create succeeded"
 assert_contains "$out" 'secrets "s1" already exists' "AlreadyExists wording"
 
+# typed create commands (kubectl 1.33 sends these as protobuf)
+k create deployment nginx --image=nginx:1.27 --replicas=0 --port=80 >/dev/null
+assert_eq "0" "$(k get deploy nginx -o jsonpath='{.spec.replicas}')" "create deployment keeps replicas 0"
+assert_eq "80" "$(k get deploy nginx -o jsonpath='{.spec.template.spec.containers[0].ports[0].containerPort}')" "container port"
+k create service clusterip nginx --tcp=80:8080 >/dev/null
+assert_eq "8080" "$(k get svc nginx -o jsonpath='{.spec.ports[0].targetPort}')" "service targetPort"
+k create role reader --verb=get,list --resource=pods >/dev/null
+k create rolebinding reader --role=reader --user=bob >/dev/null
+assert_eq "reader" "$(k get rolebinding reader -o jsonpath='{.roleRef.name}')" "rolebinding roleRef"
+k create job once --image=busybox -- echo hi >/dev/null
+assert_eq "echo hi" "$(k get job once -o jsonpath='{.spec.template.spec.containers[0].command[*]}')" "job command"
+
 # server-side apply, no-op second apply, conflicts between managers
 if [ $patch_engine = 1 ]; then
 	cat >"$T/ssa.yaml" <<'EOF'
