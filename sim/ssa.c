@@ -193,7 +193,7 @@ static void apply_field(struct merge *m, json_t *target, const char *k, const js
 		apply_map(m, tv, av);
 		goto out;
 	}
-	if (json_is_array(av) && json_is_array(tv) && json_array_size(av)) {
+	if (json_is_array(av) && json_is_array(tv)) {
 		sim_schema_list(m->api_version, m->kind, &m->path, &ls);
 		if (ls.kind == SIM_LIST_SET) {
 			json_array_foreach((json_t *)av, i, it) {
@@ -269,6 +269,28 @@ static int scan_leaf(const char *const *path, size_t depth, int is_leaf, void *u
 							  sim_fs_single(path, depth)));
 	}
 	return 0;
+}
+
+static int conflict_cmp(const void *pa, const void *pb)
+{
+	const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+
+	return strcmp(json_string_value(json_array_get(a, 1)), json_string_value(json_array_get(b, 1)));
+}
+
+/* Conflicts in path order, as the apiserver's sorted field sets list them. */
+static void sort_conflicts(json_t *found)
+{
+	size_t n = json_array_size(found), i;
+	json_t **v = calloc(n + 1, sizeof *v);
+
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(found, i));
+	qsort(v, n, sizeof *v, conflict_cmp);
+	json_array_clear(found);
+	for (i = 0; i < n; i++)
+		json_array_append_new(found, v[i]);
+	free(v);
 }
 
 static int conflict_error(const json_t *entries, const json_t *found, struct kerr *err)
@@ -452,6 +474,7 @@ int sim_ssa_apply(const json_t *live, const json_t *applied, const char *manager
 		json_decref(live_s);
 		json_decref(merged_s);
 	}
+	sort_conflicts(found);
 	if (json_array_size(found) && !force) {
 		conflict_error(entries, found, err);
 		json_decref(found);
