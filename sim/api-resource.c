@@ -548,16 +548,29 @@ static int do_delete(struct sim_req *req, struct sim_resp *resp, struct kerr *er
 {
 	struct sim_delete_opts o;
 	json_t *body, *out;
-	int rc;
+	int rc, deleted = 0;
 
 	if (delete_opts(req, &o, &body, err)) {
 		json_decref(body);
 		return -1;
 	}
-	rc = sim_store_delete(req->cl->store, req->type, req->ns, req->name, &o, &out, NULL, err);
+	rc = sim_store_delete(req->cl->store, req->type, req->ns, req->name, &o, &out, &deleted, err);
 	json_decref(body);
 	if (rc)
 		return -1;
+	/* Like the apiserver: an object gone at once is answered with a Status
+	 * naming it (pods and services return the object); one held by
+	 * finalizers is answered with its new state. */
+	if (deleted && !(req->type->group[0] == '\0' && (!strcmp(req->type->kind, "Pod") ||
+							 !strcmp(req->type->kind, "Service")))) {
+		json_t *st = json_pack("{s:s,s:s,s:{},s:s,s:{s:O?,s:s,s:s,s:O?}}", "kind", "Status", "apiVersion", "v1",
+				       "metadata", "status", "Success", "details", "name",
+				       json_object_get(json_object_get(out, "metadata"), "name"), "group",
+				       req->type->group, "kind", req->type->plural, "uid",
+				       json_object_get(json_object_get(out, "metadata"), "uid"));
+		json_decref(out);
+		out = st;
+	}
 	sim_resp_json(resp, 200, out);
 	return 0;
 }
