@@ -166,7 +166,11 @@ static void sum_workload(struct fleet_obj *o, const json_t *obj)
 			snprintf(o->status, sizeof(o->status), "%ld/%ld stalled", o->ready, o->want);
 		}
 	}
-	o->version = xstrdup(jx_str(obj, "metadata.labels.app\\.kubernetes\\.io/version"));
+	/* What kurator installed says so (recipes label every object);
+	 * others often carry the recommended label. */
+	o->version = xstrdup(jx_str(obj, "metadata.labels.kurator\\.dev/version"));
+	if (!o->version)
+		o->version = xstrdup(jx_str(obj, "metadata.labels.app\\.kubernetes\\.io/version"));
 }
 
 /* "web-7d4b9c8f6" (ReplicaSet of Deployment web) -> "web". */
