@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "lib/err.h"
+#include "lib/strbuf.h"
 
 struct kubeconfig;
 
@@ -75,6 +76,19 @@ const char *kubeconfig_context_field(const struct kubeconfig *kc, const char *co
  * "DATA+OMITTED"/"REDACTED" unless raw, and only the current context when
  * minify. New reference. */
 json_t *kubeconfig_view(const struct kubeconfig *kc, int raw, int minify, struct kerr *err);
+
+/* `kubectl config view -o FORMAT` text (format "json", or "yaml"/NULL):
+ * kubectl's bytes, appended to out. */
+int kubeconfig_view_text(const struct kubeconfig *kc, const char *format, int raw, int minify,
+			 struct strbuf *out, struct kerr *err);
+/* A value as kubectl's JSON printer writes it (4 spaces, Go's escaping, newline). */
+void kubeconfig_dump_json(struct strbuf *out, const json_t *v);
+/* `kubectl config get-contexts [NAME...]` table (or names only): rows for
+ * the contexts that exist are appended to out; names that do not exist
+ * make it return -1 afterwards with kubectl's message. names may be NULL. */
+int kubeconfig_get_contexts_text(const struct kubeconfig *kc, const char *const *names,
+				 int no_headers, int name_only, struct strbuf *out,
+				 struct kerr *err);
 
 /* Resolve a context (NULL: current-context) into a connection, reading the
  * files it names. Errors name the context and the file. */

@@ -59,6 +59,9 @@ char *kc_abs_dir(const char *file);
 /* path made absolute against dir unless already absolute; "" stays "". */
 char *kc_resolve(const char *dir, const char *path);
 
+/* Deep copy with object keys sorted (kubectl's YAML order). New reference. */
+json_t *kc_sorted(const json_t *v);
+
 /* Atomic 0600 write (temp file in the same directory, fsync, rename). */
 int kc_write_file(const char *path, const char *data, size_t len, struct kerr *err);
 

@@ -93,7 +93,7 @@ fail:
 }
 
 /* Deep copy with object keys sorted, as kubectl writes them. */
-static json_t *sorted(const json_t *v)
+json_t *kc_sorted(const json_t *v)
 {
 	if (json_is_object(v)) {
 		const char **keys;
@@ -111,7 +111,7 @@ static json_t *sorted(const json_t *v)
 				keys[b - 1] = t;
 			}
 		for (i = 0; i < n; i++)
-			json_object_set_new(o, keys[i], sorted(json_object_get(v, keys[i])));
+			json_object_set_new(o, keys[i], kc_sorted(json_object_get(v, keys[i])));
 		free(keys);
 		return o;
 	}
@@ -119,7 +119,7 @@ static json_t *sorted(const json_t *v)
 		json_t *arr = json_array(), *it;
 		size_t i;
 		json_array_foreach(v, i, it)
-			json_array_append_new(arr, sorted(it));
+			json_array_append_new(arr, kc_sorted(it));
 		return arr;
 	}
 	return json_deep_copy(v);
@@ -163,7 +163,7 @@ static int read_doc(const char *path, json_t **out, struct kerr *err)
 static int write_doc(const char *path, const json_t *doc, struct kerr *err)
 {
 	struct strbuf sb = STRBUF_INIT;
-	json_t *s = sorted(doc);
+	json_t *s = kc_sorted(doc);
 	int rc;
 
 	yj_dump(&sb, s);
