@@ -94,7 +94,7 @@ static int parse_fault(const char *spec, struct sim_fault *f, struct kerr *err)
 		} else if (!strcmp(item, "drop-watch")) {
 			f->drop_watch_ms = parse_duration_ms(val, &ok);
 		} else if (!strcmp(item, "gone")) {
-			f->gone = 1;
+			f->gone = !*val || !strcmp(val, "1") || !strcmp(val, "true");
 		} else if (!strcmp(item, "slow-stream")) {
 			f->slow_stream_ms = *val ? parse_duration_ms(val, &ok) : 200;
 		} else {

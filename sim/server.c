@@ -314,6 +314,40 @@ int sim_kerr_http(struct kerr *err, int http, const char *reason, const char *fm
 	return -1;
 }
 
+/* 422 with details like the apiserver's: from a message worded
+ * `Kind "name" is invalid: field.path: Detail`, details {name, kind,
+ * causes: [{reason, message, field}]}. */
+static json_t *invalid_status(const char *msg)
+{
+	const char *q1 = strchr(msg, '"'), *q2 = q1 ? strchr(q1 + 1, '"') : NULL;
+	const char *inv = strstr(msg, "\" is invalid: "), *colon;
+	json_t *details = NULL, *st;
+	char kind[128], field[256];
+
+	if (q1 && q2 && inv == q2 && (size_t)(q1 - msg) < sizeof kind + 1 && q1 > msg) {
+		const char *rest = inv + strlen("\" is invalid: ");
+		const char *dot;
+		snprintf(kind, sizeof kind, "%.*s", (int)(q1 - msg - 1), msg);
+		/* "deployments.apps" style kinds keep only the kind */
+		dot = strchr(kind, '.');
+		details = json_pack("{s:s%,s:s%}", "name", q1 + 1, (size_t)(q2 - q1 - 1), "kind", kind,
+				    dot ? (size_t)(dot - kind) : strlen(kind));
+		colon = strstr(rest, ": ");
+		if (colon && (size_t)(colon - rest) < sizeof field) {
+			const char *detail = colon + 2;
+			snprintf(field, sizeof field, "%.*s", (int)(colon - rest), rest);
+			json_object_set_new(details, "causes", json_pack("[{s:s,s:s,s:s}]", "reason",
+									 !strncmp(detail, "Required value", 14) ? "FieldValueRequired"
+									 : !strncmp(detail, "Unsupported value", 17) ? "FieldValueNotSupported"
+									 : "FieldValueInvalid",
+									 "message", detail, "field", field));
+		}
+	}
+	st = sim_status_new(422, "Invalid", msg, details);
+	json_decref(details);
+	return st;
+}
+
 json_t *sim_status_from_kerr(const struct kerr *err)
 {
 	int code = err->http;
@@ -333,6 +367,8 @@ json_t *sim_status_from_kerr(const struct kerr *err)
 	}
 	if (!reason[0])
 		reason = reason_for_http(code);
+	if (code == 422)
+		return invalid_status(err->msg);
 	return sim_status_new(code, reason, err->msg, NULL);
 }
 

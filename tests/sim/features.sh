@@ -43,6 +43,7 @@ assert_contains "$out" 'deployments.apps \"nope\" not found' "NotFound names the
 out=$(c POST /api/v1/namespaces/default/configmaps '{"metadata":{"name":"Bad_Name"}}')
 assert_contains "$out" '422 ' "invalid name"
 assert_contains "$out" '"reason":"Invalid"' "Invalid reason"
+assert_contains "$out" '"field":"metadata.name"' "Invalid causes name the field"
 out=$(c POST /api/v1/namespaces/default/configmaps '{not json')
 assert_contains "$out" '400 ' "bad JSON"
 out=$(c PATCH /api/v1/namespaces/default/configmaps/x '{}' 'text/plain')
