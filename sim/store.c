@@ -1792,7 +1792,10 @@ static void *janitor_main(void *arg)
 		json_decref(names);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (st->save_path && st->dirty && now.tv_sec - last_save.tv_sec >= 2) {
+			/* the dump takes the lock only to copy; the file is written without it */
+			sim_store_unlock(st);
 			sim_store_save(st, st->save_path, NULL);
+			sim_store_lock(st);
 			last_save = now;
 		}
 	}
@@ -1949,9 +1952,15 @@ json_t *sim_store_dump(struct sim_store *st, int strip_managed)
 				a = a ? a * 2 : 256;
 				objs = xrealloc(objs, a * sizeof *objs);
 			}
-			objs[n] = json_deep_copy(v);
-			if (strip_managed)
+			/* Snapshots are immutable: share them, or copy the two levels
+			 * that change when managedFields go. */
+			if (strip_managed) {
+				objs[n] = json_copy(v);
+				json_object_set_new(objs[n], "metadata", json_copy(json_object_get(v, "metadata")));
 				json_object_del(json_object_get(objs[n], "metadata"), "managedFields");
+			} else {
+				objs[n] = json_incref(v);
+			}
 			n++;
 		}
 	}
@@ -1971,8 +1980,8 @@ int sim_store_save(struct sim_store *st, const char *path, struct kerr *err)
 	int rc;
 
 	doc = json_object();
-	json_object_set_new(doc, "objects", sim_store_dump(st, 0));
 	sim_store_lock(st);
+	json_object_set_new(doc, "objects", sim_store_dump(st, 0));
 	json_object_set_new(doc, "resourceVersion", json_integer((json_int_t)st->rv));
 	st->dirty = 0;
 	sim_store_unlock(st);

@@ -274,8 +274,9 @@ void sim_store_free(struct sim_store *st);     /* NULL-safe */
 struct sim_cluster *sim_store_cluster(struct sim_store *st);
 
 /* All objects as an array sorted by apiVersion, kind, namespace, name
- * (new reference; objects are copies without managedFields when
- * strip_managed). Used by the state dump and tests. */
+ * (new reference; items are shared read-only snapshots, or shallow copies
+ * without managedFields when strip_managed: do not modify them). Used by
+ * the state dump and tests. */
 json_t *sim_store_dump(struct sim_store *st, int strip_managed);
 
 /* Persistence (--state-dir): save every object and the resourceVersion to
