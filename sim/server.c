@@ -765,8 +765,10 @@ static int route_resource(struct sim_req *r, struct sim_resp *resp, struct kerr 
 	size_t i, j;
 	int rc = 0;
 
-	if (parse_resource(r->path, &rt))
+	if (parse_resource(r->path, &rt)) {
+		route_free(&rt);
 		return not_found_path(resp);
+	}
 	r->ns = rt.ns;
 	r->name = rt.name;
 	r->subresource = rt.sub;
