@@ -170,6 +170,32 @@ out=$(curl -sS --cacert "$T/ca.pem" -H "Authorization: Bearer $TOKEN" -D "$T/hdr
 assert_contains "$(cat "$T/hdr")" 'g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' "aggregated content type"
 assert_contains "$out" '"APIGroupDiscoveryList"' "aggregated discovery"
 
+# ---- malformed requests get 4xx answers and leave the server healthy
+cm=/api/v1/namespaces/default/configmaps
+head -c 3000 /dev/urandom >"$T/random.bin"
+printf 'k8s\0\x0a\x04\x0a\x02v1\x12\x05\x0a\x03\x0a\x01' >"$T/truncated.pb"
+for req in "GET $cm/a/b/c/d/e/f/g" "GET /apis//v1" "GET $cm?continue=5-zz" "GET $cm?labelSelector=a+in+(b" \
+	"GET $cm?labelSelector=!" "GET $cm?fieldSelector=x" "GET $cm?watch=1&resourceVersion=abc&timeoutSeconds=1"; do
+	out=$(c ${req% *} "${req#* }")
+	case ${out%% *} in 2??|4??) ;; *) fail "$req answered ${out%% *}" ;; esac
+done
+for body in '[]' '"x"' '{"metadata":{"name":"'"$(head -c 300 /dev/zero | tr '\0' a)"'"}}'; do
+	out=$(c POST $cm "$body")
+	assert_contains "${out%% *}" "4" "bad body $body"
+done
+for f in random.bin truncated.pb; do
+	code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$T/ca.pem" -H "Authorization: Bearer $TOKEN" \
+		-H 'Content-Type: application/vnd.kubernetes.protobuf' --data-binary @"$T/$f" "$SERVER$cm")
+	assert_contains "$code" "4" "protobuf garbage ($f)"
+done
+out=$(c PATCH $cm/a '[{"op":"move","from":"/nothere","path":"/y"}]' application/json-patch+json)
+assert_contains "$out" '422 ' "failing JSON patch"
+out=$(c PATCH $cm/a '{"kind":"Secret"}' application/merge-patch+json)
+assert_contains "$out" '400 ' "patch changing the kind"
+out=$(c DELETE $cm/a '{"propagationPolicy":"Sideways"}')
+assert_contains "$out" '422 ' "bad propagationPolicy"
+assert_eq "200 ok" "$(c GET /readyz)" "healthy after malformed requests"
+
 # ---- SIGUSR1 dump, then restart from the state dir: objects and RV survive
 kill -USR1 "$SIM_PID"
 wait_until 5 test -s "$T/dump.json" || fail "no dump after SIGUSR1"
