@@ -17,6 +17,10 @@ static void explain_conflict(const struct kube_resp *resp, struct kerr *err)
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, n = 0;
 
+	if (!err) {
+		json_decref(st);
+		return;
+	}
 	json_array_foreach(causes, i, cause) {
 		const char *reason = json_string_value(json_object_get(cause, "reason"));
 		const char *field = json_string_value(json_object_get(cause, "field"));
@@ -38,8 +42,10 @@ static void explain_conflict(const struct kube_resp *resp, struct kerr *err)
 		kerr_set(err, KERR_CONFLICT, "apply failed with %zu conflict%s: %s", n, n > 1 ? "s" : "", sb.buf);
 		err->http = http;
 		memcpy(err->reason, reason, sizeof reason);
-		kerr_hint(err, "apply with --force to take these fields over, or leave them out of the manifest");
 	}
+	/* without causes the server's message already names managers and fields */
+	if (n || strstr(err->msg, "conflict with"))
+		kerr_hint(err, "apply with --force to take these fields over, or leave them out of the manifest");
 	strbuf_release(&sb);
 	json_decref(st);
 }

@@ -183,6 +183,22 @@ class H(BaseHTTPRequestHandler):
         return self.send(500, status(500, "InternalError", "webhook failed: boom"))
 
 
+    def do_PATCH(self):
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        self.rfile.read(length)
+        if not self.authorized():
+            return
+        self.count("PATCH " + urlsplit(self.path).path)
+        # the apiserver's answer to a conflicting server-side apply
+        return self.send(409, status(409, "Conflict",
+                                     'Apply failed with 2 conflicts: conflicts with "helm" using apps/v1:\n'
+                                     '- .spec.replicas\n- .spec.template.spec.containers[name="web"].image',
+                                     [{"reason": "FieldManagerConflict", "message": 'conflict with "helm" using apps/v1',
+                                       "field": ".spec.replicas"},
+                                      {"reason": "FieldManagerConflict", "message": 'conflict with "helm" using apps/v1',
+                                       "field": '.spec.template.spec.containers[name="web"].image'}]))
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 

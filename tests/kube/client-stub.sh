@@ -89,6 +89,15 @@ assert_contains "$out" "http=500 reason=InternalError"
 assert_contains "$out" "webhook failed: boom"
 assert_eq 1 "$(count '^POST /api/v1/namespaces/default/configmaps boom ')" "POST attempts"
 
+# a server-side apply conflict lists each field with its manager
+cat > "$T/dep.json" <<'EOF'
+{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 3}}
+EOF
+out=$(kt apply "$T/dep.json" 2>&1) && fail "conflicting apply succeeded"
+assert_contains "$out" "error: conflict http=409 reason=Conflict: apply deployments.apps/web in default on stub: apply failed with 2 conflicts: .spec.replicas is managed by \"helm\" using apps/v1; .spec.template.spec.containers[name=\"web\"].image is managed by \"helm\" using apps/v1 (try: apply with --force"
+grep -q 'PATCH /apis/apps/v1/namespaces/default/deployments/web 1 .*fieldManager=kurator&fieldValidation=Strict&force=false' "$LOG" \
+	|| fail "apply request: $(grep PATCH "$LOG")"
+
 # error bodies: HTML summarised, 422 causes listed
 out=$(kt --retries -1 get cm html 2>&1) && fail "html"
 assert_contains "$out" "HTTP 502 Bad Gateway: 502 Bad Gateway Bad Gateway upstream connect error"
