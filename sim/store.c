@@ -184,6 +184,16 @@ static void resource_name(const struct sim_type *t, char *buf, size_t size)
 		snprintf(buf, size, "%s", t->plural);
 }
 
+/* "ConfigMap", "Deployment.apps": how the apiserver names a kind in Invalid messages. */
+static const char *qkind(const struct sim_type *t, char *buf, size_t size)
+{
+	if (t->group[0])
+		snprintf(buf, size, "%s.%s", t->kind, t->group);
+	else
+		snprintf(buf, size, "%s", t->kind);
+	return buf;
+}
+
 static int not_found(struct sim_store *st, const struct sim_type *t, const char *name,
 		     struct kerr *err)
 {
@@ -609,6 +619,7 @@ static int is_dns_subdomain(const char *s)
 
 static int validate_name(const struct sim_type *t, const char *name, struct kerr *err)
 {
+	char qk[300];
 	static const char sub_msg[] =
 		"a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
 		"'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', "
@@ -624,14 +635,14 @@ static int validate_name(const struct sim_type *t, const char *name, struct kerr
 	strict_sub = strict_sub || (!strcmp(t->group, "apps") && strcmp(t->kind, "ControllerRevision"));
 	if (strict_label && !is_dns_label(name, 63))
 		return sim_kerr_http(err, 422, "Invalid", "%s \"%s\" is invalid: metadata.name: Invalid value: \"%s\": %s",
-				     t->kind, name, name, label_msg);
+				     qkind(t, qk, sizeof qk), name, name, label_msg);
 	if (strict_sub && !is_dns_subdomain(name))
 		return sim_kerr_http(err, 422, "Invalid", "%s \"%s\" is invalid: metadata.name: Invalid value: \"%s\": %s",
-				     t->kind, name, name, sub_msg);
+				     qkind(t, qk, sizeof qk), name, name, sub_msg);
 	if (!strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/') || strchr(name, '%'))
 		return sim_kerr_http(err, 422, "Invalid",
 				     "%s \"%s\" is invalid: metadata.name: Invalid value: \"%s\": may not contain '/' or '%%'",
-				     t->kind, name, name);
+				     qkind(t, qk, sizeof qk), name, name);
 	return 0;
 }
 
@@ -813,8 +824,19 @@ static void apply_create_defaults(const struct sim_type *t, json_t *obj)
 
 static int validate_object(const struct sim_type *t, const json_t *obj, struct kerr *err)
 {
-	const char *name = mstr(obj, "name");
+	char qk[300];
+	const char *name = mstr(obj, "name"), *k;
+	json_t *v;
+	size_t total = 0;
 
+	/* The apiserver's limit, which client-side apply's last-applied annotation
+	 * hits with large objects (why kube-prometheus says --server-side). */
+	json_object_foreach(json_object_get(json_object_get(obj, "metadata"), "annotations"), k, v)
+		total += strlen(k) + (json_is_string(v) ? json_string_length(v) : 0);
+	if (total > 262144)
+		return sim_kerr_http(err, 422, "Invalid",
+				     "%s \"%s\" is invalid: metadata.annotations: Too long: must have at most 262144 bytes",
+				     qkind(t, qk, sizeof qk), name ? name : "");
 	if (t->group[0] == '\0' && !strcmp(t->kind, "Pod")) {
 		json_t *c = json_object_get(json_object_get(obj, "spec"), "containers");
 		if (!json_is_array(c) || !json_array_size(c))
@@ -826,7 +848,8 @@ static int validate_object(const struct sim_type *t, const json_t *obj, struct k
 		json_t *sel = json_object_get(json_object_get(obj, "spec"), "selector");
 		if (!json_is_object(sel))
 			return sim_kerr_http(err, 422, "Invalid",
-					     "%s.apps \"%s\" is invalid: spec.selector: Required value", t->kind, name);
+					     "%s \"%s\" is invalid: spec.selector: Required value",
+					     qkind(t, qk, sizeof qk), name);
 	}
 	return 0;
 }
@@ -845,6 +868,7 @@ static int create_locked(struct sim_store *st, const struct sim_type *t, const c
 			 json_t *obj, const struct sim_write_opts *o, int fields_done,
 			 json_t **out, struct kerr *err)
 {
+	char qk[300];
 	json_t *m;
 	const char *name, *ons;
 	char key[600], gen[300];
@@ -872,7 +896,7 @@ static int create_locked(struct sim_store *st, const struct sim_type *t, const c
 		if (!gn || !*gn)
 			return sim_kerr_http(err, 422, "Invalid",
 					     "%s \"\" is invalid: metadata.name: Required value: name or generateName is required",
-					     t->kind);
+					     qkind(t, qk, sizeof qk));
 		for (int tries = 0; tries < 8; tries++) {
 			random_suffix(sfx, 5);
 			snprintf(gen, sizeof gen, "%s%s", gn, sfx);

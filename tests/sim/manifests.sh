@@ -38,6 +38,12 @@ k apply -f "$T/queue.yaml" >/dev/null
 assert_eq "3" "$(k get queue test-queue -o jsonpath='{.spec.weight}')" "custom resource round trip"
 k get q test-queue >/dev/null || fail "short name of a CRD"
 
+# Client-side apply of kube-prometheus' CRDs fails on a real cluster: the
+# last-applied annotation exceeds the apiserver's 256 KiB limit.
+out=$(k apply -f "$MANIFESTS/kube-prometheus/setup/0prometheusCustomResourceDefinition.yaml" 2>&1) &&
+	fail "a CRD with an oversized last-applied annotation was accepted"
+assert_contains "$out" 'metadata.annotations: Too long: must have at most 262144 bytes' "annotation size limit"
+
 if [ $patch_engine = 1 ]; then
 # kube-prometheus: setup, then main, server-side (as its README says).
 k apply --server-side -f "$MANIFESTS/kube-prometheus/setup" >/dev/null
