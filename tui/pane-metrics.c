@@ -73,7 +73,7 @@ static void metrics_draw(struct pane *p)
 	y += 2;
 	if (!c->metrics_ok && y <= pane_inner_h(p)) {
 		wattrset(p->win, theme_attr(THEME_DIM));
-		mvwaddnstr(p->win, y, 1, "metrics.k8s.io: no data yet", pane_inner_w(p));
+		mvwaddnstr(p->win, y, 1, "no metrics yet", pane_inner_w(p));
 		wattrset(p->win, theme_attr(THEME_NORMAL));
 	}
 }

@@ -109,15 +109,19 @@ static void windows_make(struct tui *app, struct wizard *w)
 		keypad(w->win, TRUE);
 }
 
-/* A menu over names (and optional descriptions); multi for checklists. */
+/* A menu over names (and optional descriptions); the target checklist
+ * shows its ticks in the names ("[x] host"), rebuilt on each toggle. */
 static void menu_make(struct wizard *w, const char *const *names, const char *const *descs,
 		      size_t n, int multi)
 {
+	int cur = w->menu && current_item(w->menu) ? item_index(current_item(w->menu)) : 0;
+
 	menu_drop(w);
 	w->items = xcalloc(n + 1, sizeof(*w->items));
 	w->item_names = xcalloc(n * 2 + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
-		w->item_names[2 * i] = xstrdup(names[i]);
+		w->item_names[2 * i] = multi ? xasprintf("[%c] %s", w->picked[i] ? 'x' : ' ', names[i]) :
+				       xstrdup(names[i]);
 		w->item_names[2 * i + 1] = xstrdup(descs && descs[i] ? descs[i] : "");
 		w->items[i] = new_item(w->item_names[2 * i], w->item_names[2 * i + 1]);
 	}
@@ -125,19 +129,16 @@ static void menu_make(struct wizard *w, const char *const *names, const char *co
 	w->menu = new_menu(w->items);
 	if (!w->menu)
 		return;
-	if (multi)
-		menu_opts_off(w->menu, O_ONEVALUE);
 	set_menu_win(w->menu, w->win);
 	set_menu_sub(w->menu, w->sub);
 	set_menu_format(w->menu, getmaxy(w->sub) > 0 ? getmaxy(w->sub) : 1, 1);
-	set_menu_mark(w->menu, multi ? "" : "> ");
+	set_menu_mark(w->menu, "> ");
 	set_menu_fore(w->menu, (chtype)theme_attr(THEME_SELECTED));
 	set_menu_back(w->menu, (chtype)theme_attr(THEME_NORMAL));
 	set_menu_grey(w->menu, (chtype)theme_attr(THEME_DIM));
-	if (multi)
-		for (size_t i = 0; i < n; i++)
-			set_item_value(w->items[i], w->picked[i]);
 	post_menu(w->menu);
+	if (multi && cur > 0 && (size_t)cur < n)
+		set_current_item(w->menu, w->items[cur]);
 }
 
 static void step_enter(struct tui *app, struct wizard *w);
@@ -384,8 +385,6 @@ static void next_step(struct tui *app, struct wizard *w)
 		w->component = xstrdup(item_name(it));
 		break;
 	case ST_TARGETS:
-		for (size_t i = 0; i < w->nitems; i++)
-			w->picked[i] = item_value(w->items[i]);
 		if (!picked_any(w)) {
 			snprintf(w->err, sizeof(w->err), "pick at least one cluster (Space)");
 			return;
@@ -459,8 +458,12 @@ int wizard_key(struct tui *app, int key)
 			menu_driver(w->menu, REQ_DOWN_ITEM);
 			break;
 		case ' ':
-			if (w->step == ST_TARGETS)
-				menu_driver(w->menu, REQ_TOGGLE_ITEM);
+			if (w->step == ST_TARGETS && current_item(w->menu)) {
+				int i = item_index(current_item(w->menu));
+
+				w->picked[i] = !w->picked[i];
+				menu_make(w, (const char *const *)w->clusters, NULL, w->nclusters, 1);
+			}
 			break;
 		case KEY_BACKSPACE:
 		case 127:
