@@ -33,6 +33,30 @@ static void line(struct pane *p, enum theme_elem e, const char *fmt, ...)
 	wattrset(p->win, theme_attr(THEME_NORMAL));
 }
 
+/* A long text (an error) wrapped over as many lines as it needs. */
+static void para(struct pane *p, enum theme_elem e, const char *text)
+{
+	int w = pane_inner_w(p);
+	size_t len = strlen(text);
+
+	while (w > 0 && len > 0) {
+		size_t n = text_fit(text, len, w);
+
+		if (n < len) {
+			/* Break at the last space that fits, if any. */
+			size_t sp = n;
+
+			while (sp > 0 && text[sp] != ' ')
+				sp--;
+			if (sp > 0)
+				n = sp + 1;
+		}
+		line(p, e, "%.*s", (int)n, text);
+		text += n;
+		len -= n;
+	}
+}
+
 static void kv(struct pane *p, const char *k, const char *v)
 {
 	line(p, THEME_NORMAL, "%-10s %s", k, v ? v : "-");
@@ -97,7 +121,7 @@ static void show_cluster(struct pane *p, struct fleet_cluster *c)
 	kv(p, "cluster", c->name);
 	if (c->reachable == 0) {
 		line(p, THEME_STATUS_ERR, "%-10s unreachable", "state");
-		line(p, THEME_STATUS_ERR, "%s", c->err);
+		para(p, THEME_STATUS_ERR, c->err);
 	} else {
 		kv(p, "state", c->reachable > 0 ? "reachable" : "connecting");
 	}
