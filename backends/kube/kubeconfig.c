@@ -64,7 +64,7 @@ static int load_one(struct kubeconfig *kc, const char *file, struct kerr *err)
 	return rc;
 }
 
-int kubeconfig_load(const char *explicit_path, struct kubeconfig **out, struct kerr *err)
+static int load(const char *explicit_path, int lenient, struct kubeconfig **out, struct kerr *err)
 {
 	struct kubeconfig *kc = xcalloc(1, sizeof *kc);
 	const char *env = getenv("KUBECONFIG");
@@ -73,7 +73,7 @@ int kubeconfig_load(const char *explicit_path, struct kubeconfig **out, struct k
 	*out = NULL;
 	if (explicit_path && *explicit_path) {
 		struct stat st;
-		if (stat(explicit_path, &st) < 0) {
+		if (stat(explicit_path, &st) < 0 && !(lenient && errno == ENOENT)) {
 			int e = errno;
 			kubeconfig_free(kc);
 			kerr_set(err, e == ENOENT ? KERR_NOTFOUND : KERR_FAIL, "kubeconfig %s: %s",
@@ -102,6 +102,16 @@ int kubeconfig_load(const char *explicit_path, struct kubeconfig **out, struct k
 		}
 	*out = kc;
 	return 0;
+}
+
+int kubeconfig_load(const char *explicit_path, struct kubeconfig **out, struct kerr *err)
+{
+	return load(explicit_path, 0, out, err);
+}
+
+int kubeconfig_load_lenient(const char *explicit_path, struct kubeconfig **out, struct kerr *err)
+{
+	return load(explicit_path, 1, out, err);
 }
 
 int kubeconfig_load_data(const char *data, size_t len, const char *dir_for_relative,

@@ -61,6 +61,10 @@ int kubeconfig_load(const char *explicit_path, struct kubeconfig **out, struct k
 /* Load from one in-memory document (tests, kurator demo). */
 int kubeconfig_load_data(const char *data, size_t len, const char *dir_for_relative,
 			 struct kubeconfig **out, struct kerr *err);
+/* As the `kubectl config` subcommands load: a missing explicit file is an
+ * empty config (it would be created by a write), not an error. */
+int kubeconfig_load_lenient(const char *explicit_path, struct kubeconfig **out,
+			    struct kerr *err);
 void kubeconfig_free(struct kubeconfig *kc);
 
 const char *kubeconfig_current_context(const struct kubeconfig *kc);  /* may be NULL */
@@ -104,8 +108,10 @@ struct kube_conn *kube_conn_dup(const struct kube_conn *conn);
  * naming them; current-context is set only if set_current. */
 int kubeconfig_merge_into(const char *path, const json_t *fragment, int replace,
 			  int set_current, struct kerr *err);
-/* Set current-context in the file kubectl would modify (the first file of
- * the list that sets current-context, else the first existing file). */
+/* Set current-context in the file kubectl would modify: the explicit file,
+ * else the first existing file of the list, else the first file of the
+ * list (created). That is client-go's rule, checked against kubectl 1.30:
+ * not the file that set the old current-context. */
 int kubeconfig_use_context(struct kubeconfig *kc, const char *context, struct kerr *err);
 
 /* Exec credential plugin (used by the client): run the plugin (or return

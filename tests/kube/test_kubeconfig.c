@@ -858,9 +858,9 @@ static const struct use_case {
 	const char *kubeconfig, *explicit_path, *context;
 	const char *written;       /* file expected to change, NULL: error */
 } use_cases[] = {
-	{ "first file of the list that sets current-context",
-	  { { "a.yaml", A }, { "b.yaml", B } }, "a.yaml:b.yaml", NULL, "ctx1", "b.yaml" },
-	{ "no file sets it: the first existing file",
+	{ "the first existing file, not the one that set current-context",
+	  { { "a.yaml", A }, { "b.yaml", B } }, "a.yaml:b.yaml", NULL, "ctx1", "a.yaml" },
+	{ "missing files are passed over",
 	  { { "a.yaml", A }, { "c.yaml", "contexts:\n- {name: z, context: {cluster: c1}}\n" } },
 	  "missing.yaml:c.yaml:a.yaml", NULL, "ctx1", "c.yaml" },
 	{ "explicit file",
