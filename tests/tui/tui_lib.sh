@@ -1,0 +1,30 @@
+# tui_lib.sh - helpers for the TUI's tmux-driven tests (sourced after
+# tests/common.sh).
+
+# tmux_raw: capture with colours (SGR escapes), as `capture-pane -e`.
+tmux_raw() { tmux -L "$TMUX_SOCKET" capture-pane -e -p -t t; }
+tmux_resize() { tmux -L "$TMUX_SOCKET" resize-window -t t -x "$1" -y "$2"; }
+# The process running in the tmux pane's shell (kurator itself).
+tmux_child_pid() {
+	local ppid
+	ppid=$(tmux -L "$TMUX_SOCKET" display -p -t t '#{pane_pid}')
+	ps -o pid= --ppid "$ppid" | head -n1 | tr -d ' '
+}
+# tui_sim ARGS...: a simulator whose workloads become ready quickly.
+tui_sim() {
+	start_sim --ready-delay-ms 200 "$@"
+}
+# tui_start [ENV=VAL...]: the TUI on the simulator's kubeconfig.
+tui_start() {
+	tmux_start "$@" "$KURATOR" --kubeconfig "$KUBECONFIG_SIM"
+	tmux_wait 5 "Fleet"
+}
+# tui_filter TEXT: focus the tree (from any pane but the shell) and filter it.
+tui_filter() {
+	tmux_send 1
+	tmux_send /
+	tmux_send -l "$1"
+	tmux_send Enter
+}
+# Lines of the screen that mention TEXT (for messages).
+screen_has() { tmux_screen | grep -qF -- "$1"; }
