@@ -221,17 +221,12 @@ static int put_extensions(struct pctx *p, json_t *out, const json_t *in, const c
 	return 0;
 }
 
+/* A missing object reads as empty: jansson's getters return NULL on NULL. */
 static int want_object(struct pctx *p, const json_t *v, const char *where, const json_t **o)
 {
-	static json_t *empty;
-
-	if (!v || json_is_null(v)) {
-		/* a shared empty object stands for a missing value: never modified */
-		if (!empty)
-			empty = json_object();
-		*o = empty;
+	*o = NULL;
+	if (!v || json_is_null(v))
 		return 0;
-	}
 	if (!json_is_object(v))
 		return bad(p, where, NULL, "an object", v);
 	*o = v;
