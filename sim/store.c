@@ -1531,6 +1531,13 @@ int sim_store_delete(struct sim_store *st, const struct sim_type *t, const char 
 	sim_store_lock(st);
 	make_key(key, sizeof key, t->namespaced ? ns : "", name);
 	rc = delete_locked(st, t, key, o, out, deleted, err);
+	if (rc == 0 && *out) {
+		/* delete_locked's answer may share nodes with the stored snapshot
+		 * or the watch event: the caller gets its own copy */
+		json_t *own = json_deep_copy(*out);
+		json_decref(*out);
+		*out = own;
+	}
 	sim_store_unlock(st);
 	if (rc == 0 && *out)
 		json_object_set_new(*out, "apiVersion", json_string(t->api_version));
@@ -1559,8 +1566,10 @@ int sim_store_delete_collection(struct sim_store *st, const struct sim_type *t,
 		char key[600];
 		json_t *gone = NULL;
 		make_key(key, sizeof key, t->namespaced ? mstr(v, "namespace") : "", mstr(v, "name"));
-		if (delete_locked(st, t, key, o, &gone, NULL, NULL) == 0 && gone)
-			json_array_append_new(res, gone);
+		if (delete_locked(st, t, key, o, &gone, NULL, NULL) == 0 && gone) {
+			json_array_append_new(res, json_deep_copy(gone));
+			json_decref(gone);
+		}
 	}
 	sim_store_unlock(st);
 	json_decref(items);
