@@ -90,6 +90,7 @@ struct sim_subres {
 };
 size_t sim_server_subresources(struct sim_subres **out);
 const char *sim_server_version(void);   /* "v1.30.0" */
+const struct sim_config *sim_server_config(void);
 
 /* proto.c: a Kubernetes protobuf body (k8s\0 + runtime.Unknown) as JSON,
  * for the kinds kubectl's typed clients create; 415 for others. */

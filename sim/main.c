@@ -407,73 +407,6 @@ static int cluster_start(struct sim_cluster *cl, struct kerr *err)
 	return sim_store_start(cl->store, save);
 }
 
-struct sim_cluster *sim_cluster_start_nested(const char *name, const char *address, int port,
-					     const char *ca_cert_pem, const char *ca_key_pem,
-					     struct kerr *err)
-{
-	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	struct sim_cluster **cls, *cl;
-	size_t n;
-	char tok[80];
-
-	pthread_mutex_lock(&mu);
-	n = sim_clusters(&cls);
-	if (sim_cluster_by_name(name)) {
-		pthread_mutex_unlock(&mu);
-		kerr_set(err, KERR_CONFLICT, "a cluster named %s already runs", name);
-		return NULL;
-	}
-	if (n >= sizeof norights_tokens / sizeof norights_tokens[0]) {
-		pthread_mutex_unlock(&mu);
-		kerr_set(err, KERR_FAIL, "too many API servers in one kurator-sim");
-		return NULL;
-	}
-	cl = xcalloc(1, sizeof *cl);
-	cl->index = (int)n;
-	cl->name = xstrdup(name);
-	cl->cfg = &cfg;
-	cl->port = port;
-	snprintf(cl->address, sizeof cl->address, "%s", address);
-	if (ca_cert_pem && ca_key_pem) {
-		cl->ca_cert_pem = xstrdup(ca_cert_pem);
-		cl->ca_key_pem = xstrdup(ca_key_pem);
-	} else if (sim_certs_make_ca(name, &cl->ca_cert_pem, &cl->ca_key_pem, err)) {
-		goto fail;
-	}
-	if (sim_certs_make_leaf(cl->ca_cert_pem, cl->ca_key_pem, "kube-apiserver", NULL, cl->address, 1,
-				&cl->server_cert_pem, &cl->server_key_pem, err) ||
-	    sim_certs_make_leaf(cl->ca_cert_pem, cl->ca_key_pem, "kurator-admin", "system:masters", NULL, 0,
-				&cl->admin_cert_pem, &cl->admin_key_pem, err))
-		goto fail;
-	sim_random_hex(tok, 24);
-	cl->admin_token = xstrdup(tok);
-	cl->store = sim_store_new(cl);
-	sim_store_bootstrap(cl->store);
-	if (sim_server_run_start_hooks(cl, err) || sim_server_start_cluster(cl, err) ||
-	    sim_store_start(cl->store, NULL))
-		goto fail_started;
-	sim_server_register_cluster(cl);
-	pthread_mutex_unlock(&mu);
-	return cl;
-fail_started:
-	sim_server_run_stop_hooks(cl);
-	sim_server_stop_cluster(cl);
-	sim_store_free(cl->store);
-fail:
-	pthread_mutex_unlock(&mu);
-	free(cl->name);
-	free(cl->server_url);
-	free(cl->ca_cert_pem);
-	free_secret(cl->ca_key_pem);
-	free(cl->server_cert_pem);
-	free_secret(cl->server_key_pem);
-	free(cl->admin_cert_pem);
-	free_secret(cl->admin_key_pem);
-	free_secret(cl->admin_token);
-	free(cl);
-	return NULL;
-}
-
 static int write_kubeconfig(struct sim_cluster **cls, size_t n, struct kerr *err)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -517,7 +450,8 @@ json_t *sim_state_dump_all(int strip_managed)
 	json_t *all = json_object();
 
 	for (i = 0; i < n; i++)
-		json_object_set_new(all, cls[i]->name, sim_store_dump(cls[i]->store, strip_managed));
+		if (cls[i]->store)
+			json_object_set_new(all, cls[i]->name, sim_store_dump(cls[i]->store, strip_managed));
 	return all;
 }
 
@@ -674,7 +608,8 @@ stop:
 		free(cl->admin_cert_pem);
 		free_secret(cl->admin_key_pem);
 		free_secret(cl->admin_token);
-		free_secret(norights_tokens[cl->index]);
+		if (cl->index < (int)ARRAY_SIZE(norights_tokens))
+			free_secret(norights_tokens[cl->index]);
 		free(cl);
 	}
 	return rc;

@@ -78,6 +78,11 @@ void sim_server_set_config(const struct sim_config *cfg)
 		snprintf(g_version, sizeof g_version, "%s%s", cfg->version[0] == 'v' ? "" : "v", cfg->version);
 }
 
+const struct sim_config *sim_server_config(void)
+{
+	return g_cfg;
+}
+
 const char *sim_server_version(void)
 {
 	return g_version;

@@ -72,6 +72,8 @@ struct sim_cluster {
 	char *server_cert_pem, *server_key_pem;
 	char *admin_cert_pem, *admin_key_pem;
 	char *admin_token;          /* bearer token with system:masters rights */
+	int nested;                 /* started by sim_cluster_start_nested*(): an API server
+	                               without nodes (controllers may choose to do less) */
 	void *priv;                 /* server internals */
 	void *ctl;                  /* controllers' per-cluster state (sim/controllers.h) */
 };
@@ -97,11 +99,31 @@ int sim_cluster_issue_sa_token(struct sim_cluster *cl, const char *ns, const cha
 			       long expiration_seconds, char **token, int64_t *expires);
 
 /* Start another API server at runtime (a nested API server simulated for a
- * Deployment running kube-apiserver / karmada-apiserver). cert/key/ca PEM
- * may be NULL to generate. port 0 = ephemeral. Returns NULL with err. */
+ * Deployment running kube-apiserver / karmada-apiserver). ca_cert_pem and
+ * ca_key_pem: the CA its serving and admin certificates are made from (both
+ * NULL: a new CA). port 0 = ephemeral. It gets its own store, the default
+ * namespaces and the controllers' start hooks, and shows in sim_clusters()
+ * and the state dump. Returns NULL with err (name taken, port busy). */
 struct sim_cluster *sim_cluster_start_nested(const char *name, const char *address, int port,
 					     const char *ca_cert_pem, const char *ca_key_pem,
 					     struct kerr *err);
+
+/* The same, serving with given material: the server certificate and key
+ * found in the Deployment's Secrets, and the CA whose client certificates it
+ * accepts (client_ca_pem; NULL: ca_cert_pem). Any of them NULL is made from
+ * ca_cert_pem/ca_key_pem as above. */
+struct sim_nested_tls {
+	const char *ca_cert_pem, *ca_key_pem;
+	const char *server_cert_pem, *server_key_pem;
+	const char *client_ca_pem;
+};
+struct sim_cluster *sim_cluster_start_nested_tls(const char *name, const char *address, int port,
+						 const struct sim_nested_tls *tls, struct kerr *err);
+
+/* Stop a nested API server (its Deployment went away): listener, hooks,
+ * store. The struct stays valid (sim_clusters() keeps listing it with
+ * store == NULL) until the process exits. */
+void sim_cluster_stop_nested(struct sim_cluster *cl);
 
 /* ---- requests and responses ---------------------------------------------- */
 

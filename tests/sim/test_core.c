@@ -8,9 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sim/core.h"
 
@@ -387,6 +391,40 @@ static void test_namespace_and_crd(void **state)
 	sim_store_free(st);
 }
 
+/* ---- nested API servers ------------------------------------------------------ */
+
+static void test_nested(void **state)
+{
+	static struct sim_config cfg = { .nodes = 1 };
+	struct kerr err = { 0 };
+	struct sim_cluster *cl, *dup;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	json_t *ns;
+	int fd;
+
+	(void)state;
+	sim_server_set_config(&cfg);
+	cl = sim_cluster_start_nested("nested-unit", "127.0.0.9", 0, NULL, NULL, &err);
+	if (!cl)
+		fail_msg("start_nested: %s", err.msg);
+	assert_true(cl->nested);
+	assert_true(cl->port > 0);
+	assert_ptr_equal(sim_cluster_by_name("nested-unit"), cl);
+	dup = sim_cluster_start_nested("nested-unit", "127.0.0.9", 0, NULL, NULL, &err);
+	assert_null(dup);
+	assert_int_equal(err.kind, KERR_CONFLICT);
+	assert_int_equal(sim_store_get(cl->store, sim_store_type(cl->store, "", "v1", "namespaces"), NULL,
+				       "kube-system", &ns, NULL), 0);
+	json_decref(ns);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_port = htons((uint16_t)cl->port);
+	inet_pton(AF_INET, "127.0.0.9", &sa.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	close(fd);
+	sim_cluster_stop_nested(cl);
+	assert_null(cl->store);
+}
+
 /* ---- protobuf ------------------------------------------------------------- */
 
 static void pb_bytes(struct strbuf *sb, unsigned field, const void *p, size_t n)
@@ -439,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_watch),
 		cmocka_unit_test(test_namespace_and_crd),
 		cmocka_unit_test(test_proto_configmap),
+		cmocka_unit_test(test_nested),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
