@@ -31,31 +31,39 @@ static int is_core(const struct sim_type *t, const char *kind)
  * ratio(.a,.b) prints "a/b" (0 when a is absent, 1 when b is). */
 static const struct {
 	const char *group, *kind, *columns;
+	int no_age;             /* the apiserver prints "Created At" instead */
 } builtin_cols[] = {
-	{ "", "ConfigMap", "[{\"name\":\"Data\",\"type\":\"integer\",\"jsonPath\":\"len(.data,.binaryData)\"}]" },
+	{ "apiextensions.k8s.io", "CustomResourceDefinition",
+		"[{\"name\":\"Created At\",\"type\":\"string\",\"format\":\"date-time\",\"jsonPath\":\".metadata.creationTimestamp\"}]", 1 },
+	{ "rbac.authorization.k8s.io", "Role",
+		"[{\"name\":\"Created At\",\"type\":\"string\",\"format\":\"date-time\",\"jsonPath\":\".metadata.creationTimestamp\"}]", 1 },
+	{ "rbac.authorization.k8s.io", "ClusterRole",
+		"[{\"name\":\"Created At\",\"type\":\"string\",\"format\":\"date-time\",\"jsonPath\":\".metadata.creationTimestamp\"}]", 1 },
+	{ "", "ConfigMap", "[{\"name\":\"Data\",\"type\":\"integer\",\"jsonPath\":\"len(.data,.binaryData)\"}]", 0 },
 	{ "", "Secret", "[{\"name\":\"Type\",\"type\":\"string\",\"jsonPath\":\".type\"},"
-		"{\"name\":\"Data\",\"type\":\"integer\",\"jsonPath\":\"len(.data)\"}]" },
-	{ "", "ServiceAccount", "[{\"name\":\"Secrets\",\"type\":\"integer\",\"jsonPath\":\"len(.secrets)\"}]" },
-	{ "", "Endpoints", "[{\"name\":\"Endpoints\",\"type\":\"string\",\"jsonPath\":\".subsets[0].addresses[0].ip\"}]" },
+		"{\"name\":\"Data\",\"type\":\"integer\",\"jsonPath\":\"len(.data)\"}]", 0 },
+	{ "", "ServiceAccount", "[{\"name\":\"Secrets\",\"type\":\"integer\",\"jsonPath\":\"len(.secrets)\"}]", 0 },
+	{ "", "Endpoints", "[{\"name\":\"Endpoints\",\"type\":\"string\",\"jsonPath\":\".subsets[0].addresses[0].ip\"}]", 0 },
 	{ "apps", "ReplicaSet", "[{\"name\":\"Desired\",\"type\":\"integer\",\"jsonPath\":\".spec.replicas\"},"
 		"{\"name\":\"Current\",\"type\":\"integer\",\"jsonPath\":\".status.replicas\"},"
-		"{\"name\":\"Ready\",\"type\":\"integer\",\"jsonPath\":\".status.readyReplicas\"}]" },
-	{ "apps", "StatefulSet", "[{\"name\":\"Ready\",\"type\":\"string\",\"jsonPath\":\"ratio(.status.readyReplicas,.spec.replicas)\"}]" },
+		"{\"name\":\"Ready\",\"type\":\"integer\",\"jsonPath\":\".status.readyReplicas\"}]", 0 },
+	{ "apps", "StatefulSet", "[{\"name\":\"Ready\",\"type\":\"string\",\"jsonPath\":\"ratio(.status.readyReplicas,.spec.replicas)\"}]", 0 },
 	{ "apps", "DaemonSet", "[{\"name\":\"Desired\",\"type\":\"integer\",\"jsonPath\":\".status.desiredNumberScheduled\"},"
 		"{\"name\":\"Current\",\"type\":\"integer\",\"jsonPath\":\".status.currentNumberScheduled\"},"
 		"{\"name\":\"Ready\",\"type\":\"integer\",\"jsonPath\":\".status.numberReady\"},"
 		"{\"name\":\"Up-to-date\",\"type\":\"integer\",\"jsonPath\":\".status.updatedNumberScheduled\"},"
-		"{\"name\":\"Available\",\"type\":\"integer\",\"jsonPath\":\".status.numberAvailable\"}]" },
-	{ "batch", "Job", "[{\"name\":\"Completions\",\"type\":\"string\",\"jsonPath\":\"ratio(.status.succeeded,.spec.completions)\"}]" },
+		"{\"name\":\"Available\",\"type\":\"integer\",\"jsonPath\":\".status.numberAvailable\"}]", 0 },
+	{ "batch", "Job", "[{\"name\":\"Completions\",\"type\":\"string\",\"jsonPath\":\"ratio(.status.succeeded,.spec.completions)\"}]", 0 },
 	{ "batch", "CronJob", "[{\"name\":\"Schedule\",\"type\":\"string\",\"jsonPath\":\".spec.schedule\"},"
-		"{\"name\":\"Suspend\",\"type\":\"boolean\",\"jsonPath\":\".spec.suspend\"}]" },
-	{ "rbac.authorization.k8s.io", "RoleBinding", "[{\"name\":\"Role\",\"type\":\"string\",\"jsonPath\":\".roleRef.name\"}]" },
-	{ "rbac.authorization.k8s.io", "ClusterRoleBinding", "[{\"name\":\"Role\",\"type\":\"string\",\"jsonPath\":\".roleRef.name\"}]" },
+		"{\"name\":\"Suspend\",\"type\":\"boolean\",\"jsonPath\":\".spec.suspend\"}]", 0 },
+	{ "rbac.authorization.k8s.io", "RoleBinding", "[{\"name\":\"Role\",\"type\":\"string\",\"jsonPath\":\".roleRef.name\"}]", 0 },
+	{ "rbac.authorization.k8s.io", "ClusterRoleBinding", "[{\"name\":\"Role\",\"type\":\"string\",\"jsonPath\":\".roleRef.name\"}]", 0 },
 	{ "scheduling.k8s.io", "PriorityClass", "[{\"name\":\"Value\",\"type\":\"integer\",\"jsonPath\":\".value\"},"
-		"{\"name\":\"Global-Default\",\"type\":\"boolean\",\"jsonPath\":\".globalDefault\"}]" },
-	{ "coordination.k8s.io", "Lease", "[{\"name\":\"Holder\",\"type\":\"string\",\"jsonPath\":\".spec.holderIdentity\"}]" },
-	{ "storage.k8s.io", "StorageClass", "[{\"name\":\"Provisioner\",\"type\":\"string\",\"jsonPath\":\".provisioner\"}]" },
-	{ "apiregistration.k8s.io", "APIService", "[{\"name\":\"Service\",\"type\":\"string\",\"jsonPath\":\".spec.service.name\"}]" },
+		"{\"name\":\"Global-Default\",\"type\":\"boolean\",\"jsonPath\":\".globalDefault\"}]", 0 },
+	{ "coordination.k8s.io", "Lease", "[{\"name\":\"Holder\",\"type\":\"string\",\"jsonPath\":\".spec.holderIdentity\"}]", 0 },
+	{ "storage.k8s.io", "StorageClass", "[{\"name\":\"Provisioner\",\"type\":\"string\",\"jsonPath\":\".provisioner\"}]", 0 },
+	{ "apiregistration.k8s.io", "APIService", "[{\"name\":\"Service\",\"type\":\"string\",\"jsonPath\":\".spec.service.name\"},"
+		"{\"name\":\"Available\",\"type\":\"string\",\"jsonPath\":\".status.conditions[?(@.type==\\\"Available\\\")].status\"}]", 0 },
 };
 static json_t *builtin_parsed[sizeof builtin_cols / sizeof builtin_cols[0]];
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
@@ -66,8 +74,9 @@ static void builtin_parse(void)
 
 	for (i = 0; i < sizeof builtin_cols / sizeof builtin_cols[0]; i++) {
 		json_t *cols = json_loads(builtin_cols[i].columns, 0, NULL);
-		/* every built-in table ends with Age */
-		json_array_append_new(cols, json_pack("{s:s,s:s,s:s}", "name", "Age", "type", "date", "jsonPath",
+		/* every other built-in table ends with Age */
+		if (!builtin_cols[i].no_age)
+			json_array_append_new(cols, json_pack("{s:s,s:s,s:s}", "name", "Age", "type", "date", "jsonPath",
 						      ".metadata.creationTimestamp"));
 		builtin_parsed[i] = cols;
 	}
