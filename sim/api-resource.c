@@ -14,8 +14,6 @@
 
 #define BOOKMARK_INTERVAL_MS 3000
 
-/* Weak until lib/yamljson.c is part of the build: JSON bodies always work. */
-#pragma weak yj_load_one
 
 int sim_req_wants_table(const struct sim_req *req)
 {
@@ -118,11 +116,16 @@ static int parse_body(const struct sim_req *req, int allow_yaml, json_t **out, s
 	*out = json_loadb(req->body, req->body_len, JSON_DECODE_ANY, &je);
 	if (*out)
 		return 0;
-	if (allow_yaml && yj_load_one) {
+	if (allow_yaml) {
+#ifdef SIM_HAVE_YAMLJSON
 		struct kerr yerr = { 0 };
 		if (yj_load_one(req->body, req->body_len, "body", out, &yerr) == 0 && *out)
 			return 0;
 		return sim_kerr_http(err, 400, "BadRequest", "error decoding YAML: %s", yerr.msg);
+#else
+		return sim_kerr_http(err, 400, "BadRequest",
+				     "error decoding the body: not JSON, and this build has no YAML loader (lib/yamljson.c)");
+#endif
 	}
 	return sim_kerr_http(err, 400, "BadRequest",
 			     "the object provided is unrecognized: couldn't get version/kind; json parse error: %s",

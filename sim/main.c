@@ -33,8 +33,6 @@
 /* The controllers are linked in when sim/controllers.h's files are built. */
 extern void sim_ctl_register_all(const struct sim_config *cfg) __attribute__((weak));
 
-#pragma weak yj_load_file
-
 static struct sim_config cfg;
 static char *norights_tokens[64];
 
@@ -167,20 +165,30 @@ static int set_option(const char *name, const char *val, struct kerr *err)
 
 static int load_config_file(const char *path, struct kerr *err)
 {
-	json_t *doc = NULL, *v;
+	json_t *doc = NULL, *map, *v;
 	const char *k;
 	int rc = 0;
 
-	if (!yj_load_file)
-		return kerr_set(err, KERR_USAGE, "--config needs the YAML loader (lib/yamljson.c), not in this build");
+#ifdef SIM_HAVE_YAMLJSON
 	if (yj_load_file(path, &doc, err))
 		return -1;
-	v = json_array_get(doc, 0);
-	if (!json_is_object(v)) {
+#else
+	{
+		json_error_t je;
+		/* without the YAML loader, --config takes JSON (a subset of YAML) */
+		json_t *one = json_load_file(path, 0, &je);
+		if (!one)
+			return kerr_set(err, KERR_USAGE, "%s:%d: %s (this build reads --config as JSON only)",
+					path, je.line, je.text);
+		doc = json_pack("[o]", one);
+	}
+#endif
+	map = json_array_get(doc, 0);
+	if (!json_is_object(map)) {
 		json_decref(doc);
 		return kerr_set(err, KERR_USAGE, "%s: expected a mapping of options", path);
 	}
-	json_object_foreach(v, k, v) {
+	json_object_foreach(map, k, v) {
 		char buf[64];
 		const char *s = buf;
 		if (json_is_string(v))

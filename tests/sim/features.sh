@@ -232,4 +232,14 @@ e=$(date +%s%N)
 assert_contains "$out" '200 ' "get unaffected by a list fault"
 [ $(( (e - s) / 1000000 )) -ge 20 ] || fail "no injected latency"
 stop_sim_checked
+
+# ---- --config (JSON is YAML too), plain HTTP, another version
+printf '{"clusters": ["east", "west"], "version": "1.31.4", "http": true}\n' >"$T/sim-config.yaml"
+start_sim --config "$T/sim-config.yaml"
+grep -q "cluster west at http://127.0.0.3:" "$T/sim.log" || fail "second cluster from --config"
+server=$(grep -o 'http://127.0.0.3:[0-9]*' "$T/sim.log")
+out=$(curl -sS "$server/version")
+assert_contains "$out" '"gitVersion":"v1.31.4"' "--config version"
+assert_contains "$out" '"minor":"31"' "--config minor"
+stop_sim_checked
 exit 0
