@@ -152,8 +152,10 @@ int engine_plan(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 }
 
 /* One status row. */
+/* waited: the install waits for this object's readiness; otherwise it
+ * only has to exist (its own state is shown, but does not count). */
 static int status_object(struct comp_ctx *ctx, const json_t *ref, const char *default_ns,
-			 json_t *objects, int *all_ready, struct kerr *err)
+			 int waited, json_t *objects, int *all_ready, struct kerr *err)
 {
 	struct ready_res rr = { 0 };
 	json_t *row;
@@ -164,6 +166,12 @@ static int status_object(struct comp_ctx *ctx, const json_t *ref, const char *de
 		kerr_clear(err);
 		rr.state = READY_NO;
 		snprintf(rr.msg, sizeof rr.msg, "missing");
+	} else if (!waited && rr.state != READY_YES) {
+		char msg[sizeof rr.msg];
+
+		snprintf(msg, sizeof msg, "exists (not waited for: %s)", rr.msg);
+		memcpy(rr.msg, msg, sizeof rr.msg);
+		rr.state = READY_YES;
 	}
 	if (rr.state != READY_YES)
 		*all_ready = 0;
@@ -191,9 +199,12 @@ int engine_status(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 		if (recipe_set_find(ctx->recipes, ctx->ops->name, cur->version, &r, &ignore))
 			r = NULL;
 		json_array_foreach(cur->objects, i, e) {
+			const struct rphase *ph = r ? recipe_phase(r, jx_str_or(e, "phase", "")) : NULL;
+
 			engine_progress(ctx, (long)i, (long)json_array_size(cur->objects),
 					"checking %zu objects", json_array_size(cur->objects));
-			if (status_object(ctx, e, r ? r->ns : NULL, objects, &all_ready, err))
+			if (status_object(ctx, e, r ? r->ns : NULL, !ph || ph->wait_ready, objects,
+					  &all_ready, err))
 				goto fail;
 		}
 		for (size_t ph = 0; r && ph < r->nphases; ph++) {
@@ -224,7 +235,7 @@ int engine_status(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 						"kind", r->detect[k].kind, "namespace", r->detect[k].ns,
 						"name", r->detect[k].name);
 
-			if (status_object(ctx, ref, r->ns, objects, &all_ready, err)) {
+			if (status_object(ctx, ref, r->ns, 1, objects, &all_ready, err)) {
 				json_decref(ref);
 				goto fail;
 			}
