@@ -169,6 +169,12 @@ const char *kubeconfig_current_context(const struct kubeconfig *kc)
 	return kc ? kc->current : NULL;
 }
 
+void kubeconfig_set_current(struct kubeconfig *kc, const char *context)
+{
+	free(kc->current);
+	kc->current = context && *context ? xstrdup(context) : NULL;
+}
+
 const char *const *kubeconfig_contexts(const struct kubeconfig *kc)
 {
 	struct kubeconfig *m = (struct kubeconfig *)kc;   /* a cache, not a visible change */

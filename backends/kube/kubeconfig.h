@@ -68,6 +68,8 @@ int kubeconfig_load_lenient(const char *explicit_path, struct kubeconfig **out,
 void kubeconfig_free(struct kubeconfig *kc);
 
 const char *kubeconfig_current_context(const struct kubeconfig *kc);  /* may be NULL */
+/* Change current-context in memory only (--context with view --minify). */
+void kubeconfig_set_current(struct kubeconfig *kc, const char *context);
 /* Context names in kubectl get-contexts order (sorted by name). *names is
  * a NULL-terminated array owned by kc, valid until kubeconfig_free. */
 const char *const *kubeconfig_contexts(const struct kubeconfig *kc);
