@@ -12,6 +12,7 @@
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "lib/yamljson.h"
+#include "shell/output.h"
 
 static const char *const output_choices[] = { "text", "json", "yaml", NULL };
 
@@ -149,19 +150,40 @@ static void print_status(struct session *s, const json_t *r)
 		    jx_bool(r, "ready", 0) ? "ready" : "NOT READY");
 	if (st && strcmp(st, "installed"))
 		session_out(s, "  state: %s (run the command again to finish it)\n", st);
-	json_array_foreach(json_object_get(r, "objects"), i, o) {
-		char name[320];
+	{
+		static const char *const hdr[] = { "READY", "OBJECT", "STATUS" };
+		struct out_table *t = out_table_new(3, hdr);
+		struct strbuf sb = STRBUF_INIT;
 
-		if (!jx_bool(o, "ready", 0))
-			notready++;
-		session_out(s, "  %-5s %-70s %s\n", jx_bool(o, "ready", 0) ? "ok" : "WAIT",
-			    obj_name(o, name, sizeof name), jx_str_or(o, "message", ""));
+		json_array_foreach(json_object_get(r, "objects"), i, o) {
+			char name[320];
+			const char *row[3];
+
+			if (!jx_bool(o, "ready", 0))
+				notready++;
+			row[0] = jx_bool(o, "ready", 0) ? "yes" : "no";
+			row[1] = obj_name(o, name, sizeof name);
+			row[2] = jx_str_or(o, "message", "");
+			out_table_add(t, row);
+		}
+		json_array_foreach(json_object_get(r, "checks"), i, o) {
+			const char *row[3] = { jx_bool(o, "ready", 0) ? "yes" : "no",
+					       jx_str_or(o, "description", ""),
+					       jx_str_or(o, "message", "") };
+
+			if (!jx_bool(o, "ready", 0))
+				notready++;
+			out_table_add(t, row);
+		}
+		if (out_table_rows(t)) {
+			out_table_render(t, &sb, 0);
+			session_write(s, sb.buf, sb.len, 0);
+		}
+		strbuf_release(&sb);
+		out_table_free(t);
 	}
-	json_array_foreach(json_object_get(r, "checks"), i, o)
-		session_out(s, "  %-5s %-70s %s\n", jx_bool(o, "ready", 0) ? "ok" : "WAIT",
-			    jx_str_or(o, "description", ""), jx_str_or(o, "message", ""));
 	if (notready)
-		session_out(s, "  %zu objects not ready\n", notready);
+		session_out(s, "%zu not ready\n", notready);
 }
 
 static void print_result(struct session *s, enum comp_op op, const json_t *r, int dry)
@@ -220,12 +242,10 @@ static void print_structured(struct session *s, const json_t *v, const char *fmt
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (!strcmp(fmt, "yaml")) {
-		yj_dump(&sb, v);
-	} else {
-		jx_dump_pretty(&sb, v);
-		strbuf_addch(&sb, '\n');
-	}
+	if (!strcmp(fmt, "yaml"))
+		out_yaml(&sb, v);
+	else
+		out_json(&sb, v);
 	session_write(s, sb.buf, sb.len, 0);
 	strbuf_release(&sb);
 }
