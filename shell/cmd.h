@@ -141,6 +141,8 @@ struct cmd_args {
 	struct cmd_val *vals_;
 	size_t nvals_;
 	char *ctx_buf_, *ns_buf_, *kcpath_buf_;
+	void *priv_;                    /* a kubeconfig/pool of its own (--kubeconfig) */
+	void (*release_)(struct cmd_args *a);
 };
 
 /* Option getters, by long name (or the one-letter short name as a string
