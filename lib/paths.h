@@ -4,6 +4,8 @@
 #ifndef KURATOR_PATHS_H
 #define KURATOR_PATHS_H
 
+#include <stddef.h>
+
 #include "lib/err.h"
 
 char *path_config_dir(void);   /* $XDG_CONFIG_HOME/kurator or ~/.config/kurator */
