@@ -502,3 +502,50 @@ void theme_resolve(const struct theme *t, enum theme_elem e, int colors, int no_
 	out->fg = fg;
 	out->bg = bg;
 }
+
+static char *saved_path(void)
+{
+	char *cfg = path_config_dir();
+	char *p = cfg ? path_join(cfg, "theme") : NULL;
+
+	free(cfg);
+	return p;
+}
+
+char *theme_saved_name(void)
+{
+	char *path = saved_path();
+	struct strbuf sb = STRBUF_INIT;
+	char *name = NULL;
+
+	if (path && strbuf_read_file(&sb, path) == 0) {
+		strbuf_trim(&sb);
+		if (valid_theme_name(sb.buf))
+			name = strbuf_detach(&sb, NULL);
+	}
+	strbuf_release(&sb);
+	free(path);
+	return name;
+}
+
+int theme_save_name(const char *name, struct kerr *err)
+{
+	char *path = saved_path(), *dir, *line;
+	int rc;
+
+	if (!path)
+		return kerr_set(err, KERR_FAIL, "no configuration directory (HOME unset?)");
+	if (!valid_theme_name(name)) {
+		free(path);
+		return kerr_set(err, KERR_USAGE, "bad theme name '%s'", name);
+	}
+	dir = path_dirname(path);
+	line = xasprintf("%s\n", name);
+	rc = path_mkdirs(dir, 0700, err);
+	if (rc == 0)
+		rc = path_write_atomic(path, line, strlen(line), 0644, err);
+	free(line);
+	free(dir);
+	free(path);
+	return rc;
+}

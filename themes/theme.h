@@ -115,6 +115,11 @@ void theme_free(struct theme *t);               /* NULL-safe */
  * caller frees each and the array. */
 char **theme_names(void);
 
+/* The theme remembered by `theme NAME` ($XDG_CONFIG_HOME/kurator/theme,
+ * one line): malloc'd name or NULL. */
+char *theme_saved_name(void);
+int theme_save_name(const char *name, struct kerr *err);
+
 /* Built-in theme sources (embedded YAML): count and access by index. */
 size_t theme_builtin_count(void);
 const char *theme_builtin_name(size_t i);

@@ -458,15 +458,13 @@ static void drain_events(struct tui *app)
 
 	/* Bounded per iteration so keys stay responsive under a flood. */
 	while (n++ < 2000 && (ev = evq_pop(app->q))) {
-		if (!fleet_handle_event(app->fleet, ev)) {
+		/* The fleet's watches, then the followed pod log, then the
+		 * session (commands and their jobs); anything else (a job
+		 * nobody claims) still shows in the logs pane. */
+		if (!fleet_handle_event(app->fleet, ev) &&
+		    !logs_pane_owns(&app->panes[PANE_LOGS], ev) &&
+		    !glue_event(app, ev))
 			logs_pane_job_event(&app->panes[PANE_LOGS], ev);
-			if (ev->kind == EV_JOB_FAILED && ev->err.kind != KERR_CANCELLED)
-				tui_error(app, "%s", ev->err.msg);
-			glue_event(app, ev);
-			if (ev->kind == EV_JOB_DONE || ev->kind == EV_JOB_FAILED ||
-			    ev->kind == EV_JOB_STARTED)
-				app->status_dirty = 1;
-		}
 		event_free(ev);
 	}
 }
@@ -560,10 +558,13 @@ static void loop(struct tui *app)
 
 /* ---- setup --------------------------------------------------------- */
 
+/* KURATOR_THEME, else the one `theme NAME` remembered, else default. */
 static void theme_setup(struct tui *app)
 {
 	struct kerr err = { 0 };
-	const char *name = getenv("KURATOR_THEME");
+	const char *env = getenv("KURATOR_THEME");
+	char *saved = env && *env ? NULL : theme_saved_name();
+	const char *name = env && *env ? env : saved;
 
 	if (!name || theme_use(name, &err) < 0) {
 		if (name)
@@ -571,6 +572,7 @@ static void theme_setup(struct tui *app)
 		if (theme_use("default", &err) < 0)
 			tui_error(app, "%s", err.msg);
 	}
+	free(saved);
 }
 
 int tui_main(struct session *s)

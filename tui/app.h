@@ -83,6 +83,8 @@ void shell_pane_rl_resize(struct pane *p);
 void logs_pane_follow_pod(struct pane *p, const char *cluster, const char *ns,
 			  const char *pod, const char *container);
 void logs_pane_job_event(struct pane *p, const struct event *ev);
+/* The event belongs to the followed pod log: taken (1) or not (0). */
+int logs_pane_owns(struct pane *p, const struct event *ev);
 /* 1 while a pod log stream job runs. */
 int logs_pane_streaming(struct pane *p);
 

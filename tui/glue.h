@@ -23,8 +23,9 @@ void glue_finish(struct tui *app);
 /* Run a command line through the session (TUI-only words first: exit,
  * quit, install with no component -> the wizard). */
 void glue_run_line(struct tui *app, const char *line);
-/* An event that is not the fleet's: the session renders its jobs. */
-void glue_event(struct tui *app, const struct event *ev);
+/* An event that is not the fleet's: the session takes its command's
+ * output and its jobs' events (rendered into the panes). 1 if used. */
+int glue_event(struct tui *app, const struct event *ev);
 /* A command is running (returned WAIT and has not finished). */
 int glue_busy(struct tui *app);
 void glue_cancel(struct tui *app);

@@ -29,6 +29,8 @@ struct logs {
 	long match;               /* absolute index of the current match, -1 none */
 	struct job *job;          /* the pod log stream */
 	unsigned long job_id;
+	unsigned long old_ids[8];  /* streams we stopped: their last events are dropped */
+	size_t nold;
 	char pod_title[300];
 	char last_progress[256];
 };
@@ -102,6 +104,10 @@ static struct logbuf *cur_buf(struct logs *l)
 
 static void stop_pod(struct logs *l)
 {
+	if (l->job_id) {
+		l->old_ids[l->nold++ % ARRAY_SIZE(l->old_ids)] = l->job_id;
+		l->job_id = 0;
+	}
 	if (l->job) {
 		job_cancel(l->job);
 		job_release(l->job);
@@ -149,6 +155,19 @@ void logs_pane_follow_pod(struct pane *p, const char *cluster, const char *ns, c
 	snprintf(l->pod_title, sizeof(l->pod_title), "%s %s/%s", cluster, ns, pod);
 	p->dirty = 1;
 	tui_focus(p->app, PANE_LOGS);
+}
+
+int logs_pane_owns(struct pane *p, const struct event *ev)
+{
+	struct logs *l = p->priv;
+
+	for (size_t i = 0; ev->job && i < ARRAY_SIZE(l->old_ids); i++)
+		if (l->old_ids[i] == ev->job)
+			return 1;
+	if (!l->job_id || ev->job != l->job_id)
+		return 0;
+	logs_pane_job_event(p, ev);
+	return 1;
 }
 
 int logs_pane_streaming(struct pane *p)
