@@ -371,7 +371,7 @@ static void handle_key(struct tui *app, int key)
 
 static void draw_too_small(struct tui *app)
 {
-	const char *msg = "terminal too small (need 40x10)";
+	const char *msg = "terminal too small (need 40x12)";
 
 	werase(stdscr);
 	mvwaddnstr(stdscr, app->rows / 2, 0, msg, app->cols);

@@ -26,7 +26,7 @@ int layout_compute(int rows, int cols, struct rect out[PANE__COUNT], struct rect
 	for (int i = 0; i < PANE__COUNT; i++)
 		out[i] = (struct rect){ 0, 0, 0, 0 };
 	*status = (struct rect){ rows > 0 ? rows - 1 : 0, 0, rows > 0 ? 1 : 0, cols > 0 ? cols : 0 };
-	if (rows < 10 || cols < 40)
+	if (rows < 12 || cols < 40)
 		return -1;
 	avail = rows - 1;
 	shell_h = clamp(avail / 4, 5, 12);

@@ -64,7 +64,7 @@ extern const struct pane_ops pane_tree_ops, pane_details_ops, pane_metrics_ops,
 
 /* Layout: rectangles for every pane and the status line for a screen of
  * rows x cols. Returns 0, or -1 when the screen is too small for panes
- * (below 40x10): the app then shows only a notice. Pure. */
+ * (below 40x12): the app then shows only a notice. Pure. */
 int layout_compute(int rows, int cols, struct rect out[PANE__COUNT], struct rect *status);
 
 /* ---- drawing helpers (draw.c) -------------------------------------- */
