@@ -158,6 +158,9 @@ json_t *sim_ctl_node_names(struct sim_ctl *c);
 int sim_ctl_admit_service(struct sim_cluster *cl, enum sim_op op, const struct sim_type *t,
 			  json_t *obj, const json_t *old, void *ud, struct kerr *err);
 void sim_ctl_svc_init(struct sim_ctl *c);
+/* ctl-defaults.c: the apiserver's defaults of workload kinds. */
+int sim_ctl_admit_defaults(struct sim_cluster *cl, enum sim_op op, const struct sim_type *t,
+			   json_t *obj, const json_t *old, void *ud, struct kerr *err);
 /* A deleted Service gives its ClusterIP and NodePorts back. */
 void sim_ctl_service_deleted(struct sim_ctl *c, const json_t *svc);
 

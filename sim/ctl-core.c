@@ -320,6 +320,10 @@ void sim_ctl_register_all(const struct sim_config *cfg)
 	config = cfg;
 	sim_server_add_cluster_hooks(cluster_start, cluster_stop);
 	sim_store_add_admission("", "Service", sim_ctl_admit_service, NULL);
+	sim_store_add_admission("apps", "Deployment", sim_ctl_admit_defaults, NULL);
+	sim_store_add_admission("apps", "StatefulSet", sim_ctl_admit_defaults, NULL);
+	sim_store_add_admission("apps", "DaemonSet", sim_ctl_admit_defaults, NULL);
+	sim_store_add_admission("batch", "Job", sim_ctl_admit_defaults, NULL);
 	sim_podlog_register();
 	sim_metrics_register();
 }
