@@ -242,7 +242,7 @@ static const struct merge_case {
 	  { { "d.yaml", "foo: 1\ncurrent-context: \"\"\nclusters:\n- name: e\n  cluster: {bogus: 1, insecure-skip-tls-verify: false}\n"
 			"contexts:\n- name: m\n" } },
 	  "d.yaml", NULL, NULL,
-	  { "clusters[e].cluster={\"server\": \"\"}", "contexts[m].context={\"cluster\": \"\", \"user\": \"\"}",
+	  { "clusters[e].cluster={\"server\":\"\"}", "contexts[m].context={\"cluster\":\"\",\"user\":\"\"}",
 	    "foo=<absent>", "current-context=" } },
 };
 
