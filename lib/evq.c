@@ -35,6 +35,7 @@ struct job {
 	int finished;
 	int result;
 	int joined;
+	struct job *run_prev, *run_next;   /* running list, under jobs_lock */
 };
 
 static _Thread_local struct job *current_job;
@@ -42,6 +43,29 @@ static volatile int cancel_all_flag;
 static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long next_job_id = 1;
 static int running_jobs;
+static struct job *running_list;      /* so job_cancel_all can wake sleepers */
+
+static void running_add_locked(struct job *job)
+{
+	job->run_prev = NULL;
+	job->run_next = running_list;
+	if (running_list)
+		running_list->run_prev = job;
+	running_list = job;
+	running_jobs++;
+}
+
+static void running_del_locked(struct job *job)
+{
+	if (job->run_prev)
+		job->run_prev->run_next = job->run_next;
+	else
+		running_list = job->run_next;
+	if (job->run_next)
+		job->run_next->run_prev = job->run_prev;
+	job->run_prev = job->run_next = NULL;
+	running_jobs--;
+}
 
 struct event *event_new(enum ev_kind kind)
 {
@@ -104,10 +128,14 @@ void evq_push(struct evq *q, struct event *ev)
 	else
 		q->head = ev;
 	q->tail = ev;
-	pthread_mutex_unlock(&q->lock);
+	/* Written under the lock, so the fd is readable exactly while the
+	 * queue is non-empty: a pop that drains the queue cannot clear the
+	 * fd before a racing push has set it (which would leave it readable
+	 * with nothing queued and spin every poll loop). */
 	if (q->fd >= 0 && write(q->fd, &one, sizeof one) < 0) {
 		/* EAGAIN: the counter is saturated, the fd is readable anyway */
 	}
+	pthread_mutex_unlock(&q->lock);
 }
 
 static struct event *pop_locked(struct evq *q)
@@ -120,8 +148,8 @@ static struct event *pop_locked(struct evq *q)
 	q->head = ev->next;
 	if (!q->head) {
 		q->tail = NULL;
-		/* Drained: clear the fd's readiness. Pushers write after
-		 * linking under the lock, so a later push re-arms it. */
+		/* Drained: clear the fd's readiness (pushers write under the
+		 * same lock, so a later push re-arms it). */
 		if (q->fd >= 0 && read(q->fd, &count, sizeof count) < 0) {
 			/* EAGAIN: nothing to clear */
 		}
@@ -241,7 +269,7 @@ static void *job_thread(void *p)
 	current_job = NULL;
 
 	pthread_mutex_lock(&jobs_lock);
-	running_jobs--;
+	running_del_locked(job);
 	pthread_mutex_unlock(&jobs_lock);
 
 	pthread_mutex_lock(&job->lock);
@@ -269,7 +297,7 @@ struct job *job_start(struct evq *q, const char *name, const char *cluster,
 	job->free_arg = free_arg;
 	pthread_mutex_lock(&jobs_lock);
 	job->id = next_job_id++;
-	running_jobs++;
+	running_add_locked(job);
 	pthread_mutex_unlock(&jobs_lock);
 	if (pthread_create(&job->thread, NULL, job_thread, job) != 0) {
 		struct kerr err;
@@ -280,7 +308,7 @@ struct job *job_start(struct evq *q, const char *name, const char *cluster,
 			free_arg(arg);
 		post_kind(job, EV_JOB_FAILED, &err);
 		pthread_mutex_lock(&jobs_lock);
-		running_jobs--;
+		running_del_locked(job);
 		pthread_mutex_unlock(&jobs_lock);
 		job->finished = 1;
 		job->result = -1;
@@ -347,7 +375,7 @@ int job_cancelled(const struct job *job)
 {
 	int c;
 
-	if (__atomic_load_n(&cancel_all_flag, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&cancel_all_flag, __ATOMIC_SEQ_CST))
 		return 1;
 	if (!job)
 		return 0;
@@ -424,16 +452,14 @@ int job_sleep(struct job *job, long ms)
 		return job_cancelled(NULL) ? -1 : 0;
 	}
 	pthread_mutex_lock(&job->lock);
-	/* job_cancel signals the condvar; job_cancel_all only sets a flag,
-	 * so wait in slices of at most 100 ms to notice it too. */
-	while (ms > 0 && !job->cancelled && !__atomic_load_n(&cancel_all_flag, __ATOMIC_RELAXED)) {
-		long slice = ms > 100 ? 100 : ms;
-
-		deadline_in(&ts, slice);
+	/* job_cancel and job_cancel_all both signal this condvar; the
+	 * deadline is absolute so spurious wake-ups do not stretch it. */
+	deadline_in(&ts, ms > 0 ? ms : 0);
+	while (!job->cancelled && !__atomic_load_n(&cancel_all_flag, __ATOMIC_SEQ_CST)) {
 		if (pthread_cond_timedwait(&job->cond, &job->lock, &ts) == ETIMEDOUT)
-			ms -= slice;
+			break;
 	}
-	if (job->cancelled || __atomic_load_n(&cancel_all_flag, __ATOMIC_RELAXED))
+	if (job->cancelled || __atomic_load_n(&cancel_all_flag, __ATOMIC_SEQ_CST))
 		rc = -1;
 	pthread_mutex_unlock(&job->lock);
 	return rc;
@@ -441,14 +467,23 @@ int job_sleep(struct job *job, long ms)
 
 void job_cancel_all(void)
 {
-	/* Sleeping jobs notice within their next check; job_sleep polls the
-	 * flag when woken, and network loops check it every progress call. */
-	__atomic_store_n(&cancel_all_flag, 1, __ATOMIC_RELAXED);
+	struct job *job;
+
+	/* Set the flag, then wake every sleeper; network loops check the
+	 * flag through job_cancelled on their next progress call. */
+	__atomic_store_n(&cancel_all_flag, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&jobs_lock);
+	for (job = running_list; job; job = job->run_next) {
+		pthread_mutex_lock(&job->lock);
+		pthread_cond_broadcast(&job->cond);
+		pthread_mutex_unlock(&job->lock);
+	}
+	pthread_mutex_unlock(&jobs_lock);
 }
 
 void job_cancel_reset(void)
 {
-	__atomic_store_n(&cancel_all_flag, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&cancel_all_flag, 0, __ATOMIC_SEQ_CST);
 }
 
 int job_running_count(void)
