@@ -171,44 +171,57 @@ static int do_list(struct sim_req *req, struct sim_resp *resp, struct kerr *err)
 	struct sim_list_opts lo;
 	json_t *items, *meta, *list;
 	uint64_t rv;
-	char *cont = NULL, rvs[32];
+	char *cont = NULL, rvs[32], *ms;
 	long remaining = -1;
+	size_t count = 0;
 
 	list_opts(req, &lo);
-	if (sim_store_list(req->cl->store, req->type, &lo, &items, &rv, &cont, &remaining, err))
-		return -1;
-	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)rv);
-	if (sim_req_wants_table(req)) {
-		sim_resp_json(resp, 200, table_of(req, items, rvs, cont));
-		json_decref(items);
+	if (sim_req_wants_table(req) || wants_metadata(req)) {
+		if (sim_store_list(req->cl->store, req->type, &lo, &items, &rv, &cont, &remaining, err))
+			return -1;
+		snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)rv);
+		if (sim_req_wants_table(req)) {
+			sim_resp_json(resp, 200, table_of(req, items, rvs, cont));
+			json_decref(items);
+		} else {
+			json_t *partial = json_array(), *v;
+			size_t i;
+			json_array_foreach(items, i, v)
+				json_array_append_new(partial, partial_of(v));
+			json_decref(items);
+			meta = json_pack("{s:s}", "resourceVersion", rvs);
+			if (cont)
+				json_object_set_new(meta, "continue", json_string(cont));
+			list = json_pack("{s:s,s:s,s:o,s:o}", "kind", "PartialObjectMetadataList", "apiVersion",
+					 "meta.k8s.io/v1", "metadata", meta, "items", partial);
+			sim_resp_json(resp, 200, list);
+			snprintf(resp->content_type, sizeof resp->content_type, "%sList", metadata_ctype());
+		}
 		free(cont);
 		return 0;
 	}
-	if (wants_metadata(req)) {
-		json_t *partial = json_array(), *v;
-		size_t i;
-		json_array_foreach(items, i, v)
-			json_array_append_new(partial, partial_of(v));
-		json_decref(items);
-		items = partial;
+	/* The plain list is assembled from the items' cached serializations;
+	 * metadata goes last, once the list's resourceVersion is known. */
+	strbuf_reset(&resp->body);
+	strbuf_addf(&resp->body, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"items\":[", req->type->list_kind,
+		    req->type->api_version);
+	if (sim_store_list_raw(req->cl->store, req->type, &lo, &resp->body, &count, &rv, &cont, &remaining, err)) {
+		strbuf_reset(&resp->body);
+		return -1;
 	}
+	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)rv);
 	meta = json_pack("{s:s}", "resourceVersion", rvs);
 	if (cont) {
 		json_object_set_new(meta, "continue", json_string(cont));
 		if (remaining >= 0)
 			json_object_set_new(meta, "remainingItemCount", json_integer(remaining));
 	}
-	if (wants_metadata(req)) {
-		list = json_pack("{s:s,s:s,s:o,s:o}", "kind", "PartialObjectMetadataList", "apiVersion", "meta.k8s.io/v1",
-				 "metadata", meta, "items", items);
-		sim_resp_json(resp, 200, list);
-		snprintf(resp->content_type, sizeof resp->content_type, "%sList", metadata_ctype());
-		free(cont);
-		return 0;
-	}
-	list = json_pack("{s:s,s:s,s:o,s:o}", "kind", req->type->list_kind, "apiVersion", req->type->api_version,
-			 "metadata", meta, "items", items);
-	sim_resp_json(resp, 200, list);
+	ms = json_dumps(meta, JSON_COMPACT);
+	json_decref(meta);
+	strbuf_addf(&resp->body, "],\"metadata\":%s}", ms ? ms : "{}");
+	free(ms);
+	resp->status = 200;
+	snprintf(resp->content_type, sizeof resp->content_type, "application/json");
 	free(cont);
 	return 0;
 }

@@ -37,6 +37,11 @@ void sim_store_set_served(struct sim_store *st, const struct sim_type *t, int se
 json_t *sim_obj_for_type(json_t *shared, const struct sim_type *t);
 /* Default namespaces of a fresh cluster. */
 void sim_store_bootstrap(struct sim_store *st);
+/* sim_store_list with the items appended to out as serialized JSON
+ * separated by commas (no brackets); *count items. */
+int sim_store_list_raw(struct sim_store *st, const struct sim_type *t,
+		       const struct sim_list_opts *opts, struct strbuf *out, size_t *count,
+		       uint64_t *rv, char **continue_out, long *remaining, struct kerr *err);
 /* Patch a plain document (not a stored object: e.g. a Scale) in place. */
 int sim_patch_doc(enum sim_patch_type pt, json_t **doc, const json_t *patch, const char *api_version,
 		  const char *kind, struct kerr *err);

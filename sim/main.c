@@ -123,6 +123,9 @@ static int set_option(const char *name, const char *val, struct kerr *err)
 	char *end;
 
 	if (!strcmp(name, "clusters")) {
+		for (char **p = cfg.clusters; p && *p; p++)
+			free(*p);
+		free(cfg.clusters);
 		cfg.clusters = split_names(val);
 	} else if (!strcmp(name, "nodes")) {
 		cfg.nodes = (int)strtol(val, &end, 10);
@@ -133,14 +136,17 @@ static int set_option(const char *name, const char *val, struct kerr *err)
 		if (*end || cfg.edge_nodes < 0)
 			return kerr_set(err, KERR_USAGE, "--edge-nodes wants a number, not \"%s\"", val);
 	} else if (!strcmp(name, "kubeconfig-out")) {
+		free(cfg.kubeconfig_out);
 		cfg.kubeconfig_out = xstrdup(val);
 	} else if (!strcmp(name, "state-dir")) {
+		free(cfg.state_dir);
 		cfg.state_dir = xstrdup(val);
 	} else if (!strcmp(name, "fault")) {
 		return parse_fault(val, &cfg.fault, err);
 	} else if (!strcmp(name, "http")) {
 		cfg.http = !val || !*val || !strcmp(val, "true");
 	} else if (!strcmp(name, "version")) {
+		free(cfg.version);
 		cfg.version = xstrdup(val);
 	} else if (!strcmp(name, "ready-delay-ms")) {
 		cfg.ready_delay_ms = strtol(val, &end, 10);
@@ -150,12 +156,14 @@ static int set_option(const char *name, const char *val, struct kerr *err)
 		struct in_addr a;
 		if (inet_pton(AF_INET, val, &a) != 1)
 			return kerr_set(err, KERR_USAGE, "--address-base wants an IPv4 address, not \"%s\"", val);
+		free(cfg.address_base);
 		cfg.address_base = xstrdup(val);
 	} else if (!strcmp(name, "port")) {
 		cfg.port = (int)strtol(val, &end, 10);
 		if (*end || cfg.port < 0 || cfg.port > 65535)
 			return kerr_set(err, KERR_USAGE, "--port wants a port number, not \"%s\"", val);
 	} else if (!strcmp(name, "dump-on-exit")) {
+		free(cfg.dump_on_exit);
 		cfg.dump_on_exit = xstrdup(val);
 	} else {
 		return kerr_set(err, KERR_USAGE, "unknown option \"%s\"", name);

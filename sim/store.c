@@ -42,6 +42,7 @@ void sim_managed_fields_update(json_t *obj_new, const json_t *obj_old, const cha
 
 struct tab {
 	json_t *objs;
+	json_t *ser;                /* key -> compact JSON of the current snapshot (lists) */
 	const char **sorted;
 	size_t nsorted;
 	int valid;
@@ -264,6 +265,7 @@ const struct sim_type *sim_store_add_type(struct sim_store *st, const struct sim
 		if (t->storage_id == t->id) {
 			st->tabs[st->ntypes] = xcalloc(1, sizeof(struct tab));
 			st->tabs[st->ntypes]->objs = json_object();
+			st->tabs[st->ntypes]->ser = json_object();
 		}
 		st->types[st->ntypes++] = t;
 	} else {
@@ -453,6 +455,7 @@ static void commit_put(struct sim_store *st, const struct sim_type *t, const cha
 	json_object_set_new(meta_of(nobj), "resourceVersion", json_string(rvs));
 	json_incref(old);
 	json_object_set(tb->objs, key, nobj);
+	json_object_del(tb->ser, key);
 	if (!old)
 		tb->valid = 0;
 	index_update(st, t, key, old, nobj);
@@ -571,6 +574,7 @@ static void commit_remove(struct sim_store *st, const struct sim_type *t, const 
 	snprintf(rvs, sizeof rvs, "%llu", (unsigned long long)st->rv);
 	json_object_set_new(meta_of(fin), "resourceVersion", json_string(rvs));
 	json_object_del(tb->objs, key);
+	json_object_del(tb->ser, key);
 	tb->valid = 0;
 	index_update(st, t, key, live, NULL);
 	hist_push(st, SIM_EV_DELETED, storage_type(st, t), fin, live);
@@ -1145,6 +1149,62 @@ int sim_store_list(struct sim_store *st, const struct sim_type *t,
 	*rv = list_rv;
 	sim_store_unlock(st);
 	sim_selector_free(sel);
+	return 0;
+}
+
+/* sim_store_list with the items already serialized. Snapshots are
+ * immutable, so each one's compact JSON is kept until it is replaced: a
+ * repeated list copies bytes instead of running the JSON encoder. Encoding
+ * happens outside the lock; the result is cached only if the snapshot is
+ * still the current one. */
+int sim_store_list_raw(struct sim_store *st, const struct sim_type *t,
+		       const struct sim_list_opts *opts, struct strbuf *out, size_t *count,
+		       uint64_t *rv, char **continue_out, long *remaining, struct kerr *err)
+{
+	json_t *items, *v, *strs, *keys;
+	struct tab *tb = tab_of(st, t);
+	size_t i, n;
+	char key[600];
+
+	if (sim_store_list(st, t, opts, &items, rv, continue_out, remaining, err))
+		return -1;
+	n = json_array_size(items);
+	strs = json_array();
+	keys = json_array();
+	sim_store_lock(st);
+	json_array_foreach(items, i, v) {
+		json_t *cached = NULL;
+		make_key(key, sizeof key, t->namespaced ? mstr(v, "namespace") : "", mstr(v, "name"));
+		json_array_append_new(keys, json_string(key));
+		if (json_object_get(tb->objs, key) == v)
+			cached = json_object_get(tb->ser, key);
+		json_array_append(strs, cached ? cached : json_null());
+	}
+	sim_store_unlock(st);
+	for (i = 0; i < n; i++) {
+		json_t *str = json_array_get(strs, i);
+		if (json_is_null(str)) {
+			char *s = json_dumps(json_array_get(items, i), JSON_COMPACT);
+			json_array_set_new(strs, i, json_string_nocheck(s ? s : "{}"));
+			free(s);
+		}
+	}
+	sim_store_lock(st);
+	for (i = 0; i < n; i++) {
+		const char *k = json_string_value(json_array_get(keys, i));
+		if (json_object_get(tb->objs, k) == json_array_get(items, i) && !json_object_get(tb->ser, k))
+			json_object_set(tb->ser, k, json_array_get(strs, i));
+	}
+	sim_store_unlock(st);
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		strbuf_add(out, json_string_value(json_array_get(strs, i)), json_string_length(json_array_get(strs, i)));
+	}
+	*count = n;
+	json_decref(strs);
+	json_decref(keys);
+	json_decref(items);
 	return 0;
 }
 
@@ -1919,6 +1979,7 @@ void sim_store_free(struct sim_store *st)
 		struct sim_type *t = st->types[i];
 		if (st->tabs[i]) {
 			json_decref(st->tabs[i]->objs);
+			json_decref(st->tabs[i]->ser);
 			free(st->tabs[i]->sorted);
 			free(st->tabs[i]);
 		}
@@ -2040,6 +2101,7 @@ static void restore_one(struct sim_store *st, json_t *obj)
 		return;
 	make_key(key, sizeof key, t->namespaced ? mstr(obj, "namespace") : "", mstr(obj, "name"));
 	json_object_set(tab_of(st, t)->objs, key, obj);
+	json_object_del(tab_of(st, t)->ser, key);
 	tab_of(st, t)->valid = 0;
 	index_update(st, t, key, NULL, obj);
 	if (!t->group[0] && !strcmp(t->kind, "Namespace") && mstr(obj, "deletionTimestamp"))

@@ -10,6 +10,7 @@ have_kubectl "$M" || skip "kubectl 1.$M not installed"
 start_sim --clusters host --ready-delay-ms 200
 grep -q "controllers yes" "$T/sim.log" || skip "kurator-sim built without controllers"
 k() { kubectl_at "$M" "$@"; }
+kt() { local secs=$1; shift; timeout "$secs" "$KUBECTL_DIR/kubectl.1.$M" --kubeconfig "$KUBECONFIG_SIM" "$@"; }
 
 out=$(k get nodes)
 assert_contains "$out" "Ready" "nodes are Ready"
@@ -44,11 +45,11 @@ out=$(k get pods -l app=web --no-headers)
 wait_until 10 grep -q "web-" "$T/podwatch.out" || fail "get pods -A -w did not see the new pods"
 kill "$wpid" 2>/dev/null || true
 
-pod=$(k get pods -l app=web -o name | head -n1)
-out=$(timeout 20 k logs "$pod" --tail=3)
+pod=pod/$(k get pods -l app=web -o jsonpath="{.items[0].metadata.name}")
+out=$(kt 20 logs "$pod" --tail=3)
 [ -n "$out" ] || fail "no log lines from $pod"
 # logs -f keeps the stream open: it must print and still be running
-timeout 3 k logs -f "$pod" >"$T/follow.out" 2>&1 && fail "logs -f ended by itself"
+kt 3 logs -f "$pod" >"$T/follow.out" 2>&1 && fail "logs -f ended by itself"
 [ -s "$T/follow.out" ] || fail "logs -f printed nothing"
 
 # scale and delete
