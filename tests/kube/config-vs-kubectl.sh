@@ -162,26 +162,6 @@ compare() { # what args...: stdout byte for byte, success alike, kubectl's error
 	done < "$T/k.err"
 }
 
-compare_yaml() { # what: the YAML views must be the same document
-	local what=$1; shift
-	"$KUBECTL" "$@" > "$T/k.yaml"
-	"$KURATOR" "$@" > "$T/r.yaml"
-	python3 - "$T/k.yaml" "$T/r.yaml" <<'EOF' || fail "$what: YAML views differ"
-import sys, yaml
-a = yaml.safe_load(open(sys.argv[1]))
-b = yaml.safe_load(open(sys.argv[2]))
-if a != b:
-    print("kubectl:", a, "\nkurator:", b, file=sys.stderr)
-    sys.exit(1)
-EOF
-	if cmp -s "$T/k.yaml" "$T/r.yaml"; then
-		note "$what: YAML byte-identical"
-	else
-		note "$what: YAML same document, different bytes"
-		diff "$T/k.yaml" "$T/r.yaml" | head -20 || true
-	fi
-}
-
 shapes=(
 	"one.yaml:missing.yaml:two.yaml"          # merged, missing file, names defined twice
 	"two.yaml:one.yaml"                       # same files, other order: other winners
@@ -200,8 +180,9 @@ for kc in "${shapes[@]}"; do
 	compare "view json minify" config view -o json --minify
 	compare "view json raw minify" config view -o json --raw --minify
 	compare "current-context" config current-context
-	compare_yaml "view yaml ($kc)" config view
-	compare_yaml "view yaml raw minify ($kc)" config view --raw --minify
+	# kubectl's YAML (sorted keys, its quoting) byte for byte too
+	compare "view yaml" config view
+	compare "view yaml raw minify" config view --raw --minify
 done
 unset KUBECONFIG
 
@@ -212,8 +193,10 @@ compare "get-contexts --no-headers" config get-contexts --no-headers shared
 unset KUBECONFIG
 
 # explicit --kubeconfig is used alone
-compare "explicit view" --kubeconfig team/three.yaml config view -o json
-compare "explicit get-contexts" --kubeconfig two.yaml config get-contexts
+compare "explicit view" config view -o json --kubeconfig team/three.yaml
+compare "explicit get-contexts" config get-contexts --kubeconfig two.yaml
+compare "explicit missing file" config get-contexts --kubeconfig nothing-here.yaml
+compare "minify follows --context" config view -o json --minify --context lab --kubeconfig two.yaml
 
 # default ~/.kube/config
 mkdir -p "$HOME/.kube"
@@ -224,8 +207,7 @@ compare "default get-contexts" config get-contexts
 # a file that does not parse: both fail, kurator names the file and line
 printf 'clusters:\n- name: x\n  cluster: {server: a\n' > bad.yaml
 out=$(KUBECONFIG=one.yaml:bad.yaml "$KURATOR" config view 2>&1) && fail "bad.yaml accepted"
-assert_contains "$out" "bad.yaml"
-assert_contains "$out" ":3"
+[[ "$out" =~ bad\.yaml:[0-9]+:[0-9]+: ]] || fail "parse error without file:line:column: $out"
 KUBECONFIG=one.yaml:bad.yaml "$KUBECTL" config view >/dev/null 2>&1 && fail "kubectl accepted bad.yaml"
 
 # use-context writes the same file kubectl writes, and nothing else
@@ -236,9 +218,9 @@ use_case() { # KUBECONFIG CONTEXT [explicit]
 		mkdir -p "$T/use-$d"
 		cp -r one.yaml two.yaml team nested bin pki "$T/use-$d/"
 	done
-	(cd "$T/use-k" && KUBECONFIG=$list "$KUBECTL" ${expl:+--kubeconfig "$expl"} config use-context "$ctx") > "$T/use-k.out" 2>&1 \
+	(cd "$T/use-k" && KUBECONFIG=$list "$KUBECTL" config use-context "$ctx" ${expl:+--kubeconfig "$expl"}) > "$T/use-k.out" 2>&1 \
 		|| fail "kubectl use-context $ctx: $(cat "$T/use-k.out")"
-	(cd "$T/use-r" && KUBECONFIG=$list "$KURATOR" ${expl:+--kubeconfig "$expl"} config use-context "$ctx") > "$T/use-r.out" 2>&1 \
+	(cd "$T/use-r" && KUBECONFIG=$list "$KURATOR" config use-context "$ctx" ${expl:+--kubeconfig "$expl"}) > "$T/use-r.out" 2>&1 \
 		|| fail "kurator use-context $ctx: $(cat "$T/use-r.out")"
 	assert_eq "$(cat "$T/use-k.out")" "$(cat "$T/use-r.out")" "use-context message"
 	for f in one.yaml two.yaml team/three.yaml nested/four.yaml; do
@@ -249,8 +231,8 @@ use_case() { # KUBECONFIG CONTEXT [explicit]
 			[ "$(stat -c %a "$T/use-r/$f")" = 600 ] || fail "use-context left $f with mode $(stat -c %a "$T/use-r/$f")"
 		fi
 	done
-	(cd "$T/use-k" && KUBECONFIG=$list "$KUBECTL" ${expl:+--kubeconfig "$expl"} config view -o json --raw) > "$T/k.json"
-	(cd "$T/use-r" && KUBECONFIG=$list "$KURATOR" ${expl:+--kubeconfig "$expl"} config view -o json --raw) > "$T/r.json"
+	(cd "$T/use-k" && KUBECONFIG=$list "$KUBECTL" config view -o json --raw ${expl:+--kubeconfig "$expl"}) > "$T/k.json"
+	(cd "$T/use-r" && KUBECONFIG=$list "$KURATOR" config view -o json --raw ${expl:+--kubeconfig "$expl"}) > "$T/r.json"
 	cmp -s "$T/k.json" "$T/r.json" || { diff "$T/k.json" "$T/r.json" >&2; fail "view after use-context $ctx differs"; }
 }
 use_case "one.yaml:two.yaml" prod                    # the first file, though two.yaml set current-context
