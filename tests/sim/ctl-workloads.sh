@@ -43,7 +43,7 @@ nodes=$(k get pods -l app=web -o jsonpath='{.items[*].spec.nodeName}')
 assert_not_contains "$nodes" "edge" "ordinary pods stay off edge nodes"
 
 # ---- logs
-pod=$(k get pods -l app=web -o name | head -n1)
+pod=pod/$(k get pods -l app=web -o jsonpath='{.items[0].metadata.name}')
 out=$(k logs "$pod" --tail=2)
 assert_eq 2 "$(echo "$out" | wc -l)" "--tail=2 gives two lines"
 out=$(k logs "$pod" --tail=1 --timestamps)
