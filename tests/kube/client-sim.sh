@@ -2,8 +2,8 @@
 # client-sim.sh KUBE_TOOL - the Kubernetes client against kurator-sim, with
 # kubectl 1.30 as the witness: discovery and REST mapping, server-side apply
 # (managedFields, conflicts, force, dry run), create, patch, list (selectors,
-# paging, Table), streamed lists, watch, delete --wait, wait for a
-# condition, token auth and RBAC errors, several clusters, threads.
+# paging, Table, metadata only), streamed lists, watch, delete --wait, wait for a
+# condition, pod logs, token auth and RBAC errors, several clusters, threads.
 . "$TESTS_DIR/common.sh"
 KT=${1:?kube-tool path}
 have_kubectl 30 || skip "kubectl 1.30 not installed"
@@ -217,6 +217,19 @@ assert_eq "w" "$(k get widgets -n default -o jsonpath='{.items[0].metadata.name}
 assert_contains "$(kt resolve wd)" "example.com v1 widgets Widget namespaced=1"
 out=$(kt wait cm nothere Ready 2>&1) && fail "wait on a missing object"
 assert_contains "$out" "not found"
+
+# ---- a Deployment's pod: wait for Available, logs ---------------------------------
+kt -n apps-ns wait deploy web Available --wait-ms 20000 >/dev/null || fail "web never Available"
+pod=$(k get pods -n apps-ns -l app=web -o jsonpath='{.items[0].metadata.name}')
+[ -n "$pod" ] || fail "no pod for web"
+assert_eq "$(k logs -n apps-ns "$pod" | sed -n 1p)" "$(kt -n apps-ns logs "$pod" --lines 1)" "first log line like kubectl"
+assert_eq 3 "$(kt -n apps-ns logs "$pod" --tail 3 | wc -l)" "--tail 3"
+out=$(timeout 20 "$KT" --kubeconfig "$KUBECONFIG_SIM" -n apps-ns logs "$pod" -f --tail 0 --lines 2) || fail "follow: $out"
+assert_eq 2 "$(wc -l <<<"$out")" "lines followed"
+out=$(kt -n apps-ns logs "$pod" --timestamps --tail 1)
+[[ "$out" =~ ^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T ]] || fail "timestamps: $out"
+out=$(kt -n apps-ns logs "$pod" -c nosuch 2>&1) && fail "logs of a missing container"
+assert_contains "$out" "nosuch"
 
 # ---- auth -------------------------------------------------------------------------------------------
 cp "$KUBECONFIG_SIM" "$T/kc2"
