@@ -32,7 +32,7 @@ assert_contains "$line" "Deployment" "the row says what it is"
 # ... and becomes ready (1/1) when its pod does.
 tmux_wait 10 "Deployment 1/1"
 k --context member1 delete deployment tuitest-web >/dev/null
-tmux_wait_gone 5 "tuitest-web"
+tmux_wait_gone 5 "default/tuitest-web"
 
 # Esc clears the filter: every cluster is back.
 tmux_send Escape

@@ -54,8 +54,7 @@ tmux_send C-c
 tmux_wait 5 "DONE"
 tmux_wait 1 "rc=0"
 stty_ok
-tmux -L "$TMUX_SOCKET" kill-server
-TMUX_SOCKET=""
+tmux_stop
 
 # SIGTERM: the terminal is restored too.
 tmux_start "$T/run.sh"

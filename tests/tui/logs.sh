@@ -34,7 +34,10 @@ first=$(logs_region)
 wait_until 15 bash -c "[ \"\$(tmux -L $TMUX_SOCKET capture-pane -p -t t | sed -n '14,29p' | cut -c50-118)\" != \"\$1\" ]" _ "$first" ||
 	fail "no new log lines while following"
 
-# Search: a word from the log highlights in the match colour (bg 220).
+# Wrap long lines (w) so every word is on screen, then search: a word from
+# the log highlights in the match colour (bg 220).
+tmux_send w
+tmux_wait 3 "[wrap]"
 word=$(k logs "$pod" --tail=20 | tr -cs 'A-Za-z' '\n' | awk 'length($0) >= 4' | tail -n1)
 [ -n "$word" ] || fail "no word to search for in the pod's log"
 tmux_send /

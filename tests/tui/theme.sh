@@ -39,8 +39,7 @@ wait_until 5 bash -c "tmux -L $TMUX_SOCKET capture-pane -e -p -t t | grep -qF '4
 tmux_send -l "theme nosuch"
 tmux_send Enter
 tmux_wait 5 "no theme 'nosuch'"
-tmux -L "$TMUX_SOCKET" kill-server
-TMUX_SOCKET=""
+tmux_stop
 
 # NO_COLOR: attributes only.
 tmux_start NO_COLOR=1 "$KURATOR" --kubeconfig "$KUBECONFIG_SIM"

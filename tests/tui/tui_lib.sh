@@ -28,3 +28,11 @@ tui_filter() {
 }
 # Lines of the screen that mention TEXT (for messages).
 screen_has() { tmux_screen | grep -qF -- "$1"; }
+# tmux_stop: end the tmux server and wait until it is gone (a new one on
+# the same socket must not race the old one's exit).
+tmux_stop() {
+	tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
+	wait_until 5 bash -c "! tmux -L $TMUX_SOCKET ls" || true
+	sleep 0.1
+	TMUX_SOCKET=""
+}
