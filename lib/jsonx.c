@@ -156,6 +156,37 @@ void jx_dump_pretty(struct strbuf *out, const json_t *v)
 			   JSON_INDENT(4) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
 }
 
+int jx_equal(const json_t *a, const json_t *b)
+{
+	const char *key;
+	size_t keylen, i;
+	json_t *va;
+
+	if (a == b)
+		return 1;
+	if (!a || !b || json_typeof(a) != json_typeof(b))
+		return 0;
+	switch (json_typeof(a)) {
+	case JSON_OBJECT:
+		if (json_object_size(a) != json_object_size(b))
+			return 0;
+		json_object_keylen_foreach((json_t *)a, key, keylen, va) {
+			if (!jx_equal(va, json_object_getn(b, key, keylen)))
+				return 0;
+		}
+		return 1;
+	case JSON_ARRAY:
+		if (json_array_size(a) != json_array_size(b))
+			return 0;
+		for (i = 0; i < json_array_size(a); i++)
+			if (!jx_equal(json_array_get(a, i), json_array_get(b, i)))
+				return 0;
+		return 1;
+	default:
+		return json_equal(a, b);
+	}
+}
+
 json_t *jx_sorted_copy(const json_t *v)
 {
 	if (json_is_object(v)) {

@@ -33,6 +33,10 @@ const char *jx_api_version(const json_t *obj);
 void jx_dump_compact(struct strbuf *out, const json_t *v);
 void jx_dump_pretty(struct strbuf *out, const json_t *v);
 
+/* Deep equality like json_equal, but also right for keys holding NUL bytes
+ * (json_equal looks keys up as C strings). Key order does not matter. */
+int jx_equal(const json_t *a, const json_t *b);
+
 /* Deep copy of v with keys sorted recursively (stable output). New ref. */
 json_t *jx_sorted_copy(const json_t *v);
 

@@ -54,6 +54,16 @@ struct yj_loader {
 	struct kerr *err;
 };
 
+/* Keys may hold NUL bytes ("\0" in a quoted scalar): copy by length. */
+static char *yj_memdup(const char *s, size_t len)
+{
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
 static int yj_fail_at(struct yj_loader *l, yaml_mark_t mark, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -278,7 +288,7 @@ static int yj_key_from_value(struct yj_loader *l, yaml_mark_t mark, const json_t
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		*keylen = json_string_length(v);
-		*key = xstrndup(json_string_value(v), *keylen);
+		*key = yj_memdup(json_string_value(v), *keylen);
 		return 0;
 	case JSON_INTEGER:
 		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -333,7 +343,7 @@ static int yj_scalar_key(struct yj_loader *l, const yaml_event_t *ev, struct yj_
 	switch (v.type) {
 	case YS_STR:
 	case YS_MERGE:
-		f->key = xstrndup(s, len);
+		f->key = yj_memdup(s, len);
 		f->keylen = len;
 		f->have_key = 1;
 		return 0;
