@@ -1058,19 +1058,22 @@ static int continue_decode(const char *tok, uint64_t *rv, char *key, size_t ksiz
 	return 0;
 }
 
-int sim_store_list(struct sim_store *st, const struct sim_type *t,
-		   const struct sim_list_opts *opts, json_t **items, uint64_t *rv,
-		   char **continue_out, long *remaining, struct kerr *err)
+/* Walk the objects a list selects, in key order, calling visit for each
+ * under the store lock. */
+typedef void (*list_visit_fn)(void *ud, struct tab *tb, const char *key, json_t *obj);
+
+static int list_scan(struct sim_store *st, const struct sim_type *t, const struct sim_list_opts *opts,
+		     list_visit_fn visit, void *ud, uint64_t *rv, char **continue_out, long *remaining,
+		     struct kerr *err)
 {
 	struct sim_selector *sel = NULL;
 	struct tab *tb;
 	size_t i, end;
-	char key[600], prefix[300];
+	char key[600], prefix[300], last[600] = "";
 	const char *ns = opts && opts->ns && *opts->ns && t->namespaced ? opts->ns : NULL;
 	long count = 0, limit = opts ? opts->limit : 0;
 	uint64_t list_rv;
 
-	*items = NULL;
 	if (continue_out)
 		*continue_out = NULL;
 	if (remaining)
@@ -1110,7 +1113,7 @@ int sim_store_list(struct sim_store *st, const struct sim_type *t,
 		if (bound(tb, key, 1) > i)
 			i = bound(tb, key, 1);
 	}
-	end = ns ? bound(tb, prefix, 0) : tb->nsorted;
+	end = tb->nsorted;
 	if (ns) {
 		/* end of the namespace range: keys starting with "ns\x01" */
 		size_t lo = i, hi = tb->nsorted;
@@ -1124,27 +1127,21 @@ int sim_store_list(struct sim_store *st, const struct sim_type *t,
 		}
 		end = lo;
 	}
-	*items = json_array();
 	for (; i < end; i++) {
 		json_t *obj = json_object_get(tb->objs, tb->sorted[i]);
 		if (!obj || !sim_selector_matches(sel, obj))
 			continue;
 		if (limit > 0 && count == limit) {
+			/* the token names the last returned key */
 			if (continue_out)
-				*continue_out = continue_encode(list_rv, tb->sorted[i - 1]);
+				*continue_out = continue_encode(list_rv, last);
 			if (remaining && !sel)
 				*remaining = (long)(end - i);
 			break;
 		}
-		json_array_append_new(*items, sim_obj_for_type(obj, t));
+		visit(ud, tb, tb->sorted[i], obj);
+		snprintf(last, sizeof last, "%s", tb->sorted[i]);
 		count++;
-	}
-	/* The token must name the last returned key: walk back to it. */
-	if (continue_out && *continue_out) {
-		json_t *last = json_array_get(*items, json_array_size(*items) - 1);
-		free(*continue_out);
-		make_key(key, sizeof key, t->namespaced ? mstr(last, "namespace") : "", mstr(last, "name"));
-		*continue_out = continue_encode(list_rv, key);
 	}
 	*rv = list_rv;
 	sim_store_unlock(st);
@@ -1152,59 +1149,111 @@ int sim_store_list(struct sim_store *st, const struct sim_type *t,
 	return 0;
 }
 
+struct list_ctx {
+	const struct sim_type *t;
+	json_t *items;
+};
+
+static void visit_items(void *ud, struct tab *tb, const char *key, json_t *obj)
+{
+	struct list_ctx *c = ud;
+
+	(void)tb;
+	(void)key;
+	json_array_append_new(c->items, sim_obj_for_type(obj, c->t));
+}
+
+int sim_store_list(struct sim_store *st, const struct sim_type *t,
+		   const struct sim_list_opts *opts, json_t **items, uint64_t *rv,
+		   char **continue_out, long *remaining, struct kerr *err)
+{
+	struct list_ctx c = { .t = t, .items = json_array() };
+
+	*items = NULL;
+	if (list_scan(st, t, opts, visit_items, &c, rv, continue_out, remaining, err)) {
+		json_decref(c.items);
+		return -1;
+	}
+	*items = c.items;
+	return 0;
+}
+
 /* sim_store_list with the items already serialized. Snapshots are
  * immutable, so each one's compact JSON is kept until it is replaced: a
- * repeated list copies bytes instead of running the JSON encoder. Encoding
- * happens outside the lock; the result is cached only if the snapshot is
- * still the current one. */
+ * repeated list copies bytes instead of running the JSON encoder. Missing
+ * ones are encoded outside the lock and cached if still current. */
+struct raw_item {
+	json_t *str;                /* cached or new serialization */
+	json_t *obj;                /* pending: the snapshot to encode (ref) */
+	char *key;                  /* pending: its key */
+	int cacheable;              /* same apiVersion as stored */
+};
+
+struct raw_ctx {
+	const struct sim_type *t;
+	struct raw_item *v;
+	size_t n, alloc;
+};
+
+static void visit_raw(void *ud, struct tab *tb, const char *key, json_t *obj)
+{
+	struct raw_ctx *c = ud;
+	struct raw_item *it;
+	json_t *conv = sim_obj_for_type(obj, c->t);
+
+	if (c->n == c->alloc) {
+		c->alloc = c->alloc ? c->alloc * 2 : 256;
+		c->v = xrealloc(c->v, c->alloc * sizeof *c->v);
+	}
+	it = &c->v[c->n++];
+	memset(it, 0, sizeof *it);
+	it->cacheable = conv == obj;
+	if (it->cacheable && (it->str = json_object_get(tb->ser, key))) {
+		json_incref(it->str);
+		json_decref(conv);
+		return;
+	}
+	it->obj = conv;
+	if (it->cacheable)
+		it->key = xstrdup(key);
+}
+
 int sim_store_list_raw(struct sim_store *st, const struct sim_type *t,
 		       const struct sim_list_opts *opts, struct strbuf *out, size_t *count,
 		       uint64_t *rv, char **continue_out, long *remaining, struct kerr *err)
 {
-	json_t *items, *v, *strs, *keys;
-	struct tab *tb = tab_of(st, t);
-	size_t i, n;
-	char key[600];
+	struct raw_ctx c = { .t = t };
+	size_t i, pending = 0;
 
-	if (sim_store_list(st, t, opts, &items, rv, continue_out, remaining, err))
+	if (list_scan(st, t, opts, visit_raw, &c, rv, continue_out, remaining, err))
 		return -1;
-	n = json_array_size(items);
-	strs = json_array();
-	keys = json_array();
-	sim_store_lock(st);
-	json_array_foreach(items, i, v) {
-		json_t *cached = NULL;
-		make_key(key, sizeof key, t->namespaced ? mstr(v, "namespace") : "", mstr(v, "name"));
-		json_array_append_new(keys, json_string(key));
-		if (json_object_get(tb->objs, key) == v)
-			cached = json_object_get(tb->ser, key);
-		json_array_append(strs, cached ? cached : json_null());
+	for (i = 0; i < c.n; i++) {
+		if (c.v[i].str)
+			continue;
+		char *s = json_dumps(c.v[i].obj, JSON_COMPACT);
+		c.v[i].str = json_string_nocheck(s ? s : "{}");
+		free(s);
+		pending += c.v[i].key != NULL;
 	}
-	sim_store_unlock(st);
-	for (i = 0; i < n; i++) {
-		json_t *str = json_array_get(strs, i);
-		if (json_is_null(str)) {
-			char *s = json_dumps(json_array_get(items, i), JSON_COMPACT);
-			json_array_set_new(strs, i, json_string_nocheck(s ? s : "{}"));
-			free(s);
-		}
+	if (pending) {
+		struct tab *tb;
+		sim_store_lock(st);
+		tb = tab_of(st, t);
+		for (i = 0; i < c.n; i++)
+			if (c.v[i].key && json_object_get(tb->objs, c.v[i].key) == c.v[i].obj)
+				json_object_set(tb->ser, c.v[i].key, c.v[i].str);
+		sim_store_unlock(st);
 	}
-	sim_store_lock(st);
-	for (i = 0; i < n; i++) {
-		const char *k = json_string_value(json_array_get(keys, i));
-		if (json_object_get(tb->objs, k) == json_array_get(items, i) && !json_object_get(tb->ser, k))
-			json_object_set(tb->ser, k, json_array_get(strs, i));
-	}
-	sim_store_unlock(st);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < c.n; i++) {
 		if (i)
 			strbuf_addch(out, ',');
-		strbuf_add(out, json_string_value(json_array_get(strs, i)), json_string_length(json_array_get(strs, i)));
+		strbuf_add(out, json_string_value(c.v[i].str), json_string_length(c.v[i].str));
+		json_decref(c.v[i].str);
+		json_decref(c.v[i].obj);
+		free(c.v[i].key);
 	}
-	*count = n;
-	json_decref(strs);
-	json_decref(keys);
-	json_decref(items);
+	*count = c.n;
+	free(c.v);
 	return 0;
 }
 

@@ -212,6 +212,29 @@ static void test_list_paging(void **state)
 	assert_int_equal(sim_store_list(st, t, &lo, &items, &rv, NULL, NULL, NULL), 0);
 	assert_int_equal(json_array_size(items), 15);
 	json_decref(items);
+
+	/* serialized lists: cached encodings follow updates */
+	for (i = 0; i < 3; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		size_t n;
+		json_t *obj, *parsed;
+		lo = (struct sim_list_opts){ .ns = "default", .field_selector = "metadata.name=cm-05" };
+		assert_int_equal(sim_store_list_raw(st, t, &lo, &sb, &n, &rv, NULL, NULL, NULL), 0);
+		assert_int_equal(n, 1);
+		parsed = json_loadb(sb.buf, sb.len, 0, NULL);
+		assert_non_null(parsed);
+		snprintf(name, sizeof name, "v%d", i);
+		if (i)
+			assert_string_equal(json_string_value(json_object_get(json_object_get(parsed, "data"), "k")), prev);
+		json_decref(parsed);
+		strbuf_release(&sb);
+		assert_int_equal(sim_store_get(st, t, "default", "cm-05", &obj, NULL), 0);
+		json_object_set_new(json_object_get(obj, "data"), "k", json_string(name));
+		assert_int_equal(sim_store_update(st, t, "default", "cm-05", obj, &o, &out, NULL), 0);
+		json_decref(out);
+		json_decref(obj);
+		snprintf(prev, sizeof prev, "%s", name);
+	}
 	sim_store_free(st);
 }
 
