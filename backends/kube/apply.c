@@ -112,3 +112,33 @@ int kube_apply(struct kube_client *c, const json_t *obj, const struct kube_apply
 		json_decref(res);
 	return 0;
 }
+
+static void flatten_into(json_t *out, const json_t *doc, int depth)
+{
+	const char *kind = json_string_value(json_object_get(doc, "kind"));
+	json_t *items = json_object_get(doc, "items"), *it;
+	size_t klen = kind ? strlen(kind) : 0, i;
+
+	if (!json_is_object(doc))
+		return;
+	if (depth < 4 && klen >= 4 && !strcmp(kind + klen - 4, "List") && json_is_array(items)) {
+		json_array_foreach(items, i, it)
+			flatten_into(out, it, depth + 1);
+		return;
+	}
+	json_array_append(out, (json_t *)doc);
+}
+
+json_t *kube_objects_flatten(const json_t *docs)
+{
+	json_t *out = json_array(), *d;
+	size_t i;
+
+	if (json_is_array(docs)) {
+		json_array_foreach(docs, i, d)
+			flatten_into(out, d, 0);
+	} else {
+		flatten_into(out, docs, 0);
+	}
+	return out;
+}

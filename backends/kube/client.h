@@ -162,6 +162,11 @@ struct kube_apply_opts {
  * back as KERR_CONFLICT with the conflicting managers and fields. */
 int kube_apply(struct kube_client *c, const json_t *obj, const struct kube_apply_opts *opts,
 	       json_t **out, int *created, struct kerr *err);
+/* The objects of a manifest stream as kubectl sees them: every document
+ * whose kind ends in "List" and that has an items array (List,
+ * ConfigMapList, ...) is replaced by its items; nulls are dropped. New
+ * array of borrowed-then-increfed objects. */
+json_t *kube_objects_flatten(const json_t *docs);
 int kube_create(struct kube_client *c, const json_t *obj, const char *default_ns,
 		json_t **out, struct kerr *err);
 /* content_type: application/merge-patch+json, strategic-merge-patch+json,

@@ -8,6 +8,7 @@
  *   error: <kind> http=<code> reason=<reason>: <message>
  * with exit status 1 (2 for usage errors).
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "backends/kube/kubeconfig.h"
 #include "backends/kube/pool.h"
 #include "lib/evq.h"
+#include "lib/log.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "lib/yamljson.h"
@@ -56,7 +58,7 @@ static int usage(void)
 		"  version | resources | resolve WHAT | resolve-gvk APIVERSION KIND\n"
 		"  get RES NAME | list RES [-A] [-l SEL] [--field-selector S] [--limit N] [--one-page] [--table] [--metadata]\n"
 		"  list-each RES [...list options] | watch RES [--rv RV] [--events N] [--once] [--bookmarks]\n"
-		"  apply FILE [--force] [--dry-run] [--manager M] | create FILE | patch RES NAME TYPE PATCH\n"
+		"  apply FILE|DIR... [--force] [--dry-run] [--manager M] | create FILE | patch RES NAME TYPE PATCH\n"
 		"  delete RES NAME [--wait] [--wait-ms N] [--propagation P] [--ignore-not-found]\n"
 		"  wait RES NAME COND [--status S] [--wait-ms N]\n"
 		"  logs POD [-c C] [-f] [--tail N] [--since S] [--timestamps] [--previous] [--lines N]\n"
@@ -175,37 +177,45 @@ static int cmd_watch(struct tool *t, const char *what, struct kerr *e)
 	return kube_watch(t->c, r, list_ns(t), &o, on_watch, t, e);
 }
 
-static int load_docs(const char *file, json_t **docs, struct kerr *e)
+/* Every file (a directory: its *.yaml, *.yml and *.json files in name
+ * order) appended to docs, Lists flattened as kubectl does. */
+static int load_docs(int nfiles, char **files, json_t *docs, struct kerr *e)
 {
-	json_t *d;
-	size_t i, k = 0;
+	int i;
 
-	if (yj_load_file(file, docs, e) < 0)
-		return -1;
-	/* a List (kubectl's kind: List) is its items */
-	json_array_foreach(*docs, i, d) {
-		const char *kind = json_string_value(json_object_get(d, "kind"));
-		if (kind && !strcmp(kind, "List"))
-			k++;
-	}
-	if (k) {
-		json_t *flat = json_array(), *it;
-		size_t j;
-		json_array_foreach(*docs, i, d) {
-			const char *kind = json_string_value(json_object_get(d, "kind"));
-			if (kind && !strcmp(kind, "List"))
-				json_array_foreach(json_object_get(d, "items"), j, it)
-					json_array_append(flat, it);
-			else
-				json_array_append(flat, d);
+	for (i = 0; i < nfiles; i++) {
+		struct dirent **ents = NULL;
+		int n = scandir(files[i], &ents, NULL, alphasort), j, rc = 0;
+		if (n < 0) {
+			json_t *d, *flat;
+			if (yj_load_file(files[i], &d, e) < 0)
+				return -1;
+			flat = kube_objects_flatten(d);
+			json_array_extend(docs, flat);
+			json_decref(flat);
+			json_decref(d);
+			continue;
 		}
-		json_decref(*docs);
-		*docs = flat;
+		for (j = 0; j < n; j++) {
+			const char *name = ents[j]->d_name;
+			size_t len = strlen(name);
+			if (!rc && ((len > 5 && !strcmp(name + len - 5, ".yaml")) ||
+				    (len > 4 && !strcmp(name + len - 4, ".yml")) ||
+				    (len > 5 && !strcmp(name + len - 5, ".json")))) {
+				char *path = xasprintf("%s/%s", files[i], name);
+				rc = load_docs(1, &path, docs, e) < 0 ? -1 : 0;
+				free(path);
+			}
+			free(ents[j]);
+		}
+		free(ents);
+		if (rc < 0)
+			return -1;
 	}
 	return 0;
 }
 
-static int cmd_apply(struct tool *t, const char *file, int create, struct kerr *e)
+static int cmd_apply(struct tool *t, int nfiles, char **files, int create, struct kerr *e)
 {
 	struct kube_apply_opts o = { .field_manager = t->manager, .force = t->force,
 				     .dry_run = t->dry_run, .default_namespace = t->ns };
@@ -213,8 +223,11 @@ static int cmd_apply(struct tool *t, const char *file, int create, struct kerr *
 	size_t i;
 	int rc = 0;
 
-	if (load_docs(file, &docs, e) < 0)
+	docs = json_array();
+	if (load_docs(nfiles, files, docs, e) < 0) {
+		json_decref(docs);
 		return -1;
+	}
 	json_array_foreach(docs, i, d) {
 		const char *kind = json_string_value(json_object_get(d, "kind"));
 		const char *name = json_string_value(json_object_get(json_object_get(d, "metadata"), "name"));
@@ -357,7 +370,7 @@ static int run(struct tool *t, int argc, char **argv, struct kerr *e)
 	}
 	if (!strcmp(cmd, "apply") || !strcmp(cmd, "create")) {
 		NEED(1);
-		return cmd_apply(t, argv[1], !strcmp(cmd, "create"), e);
+		return cmd_apply(t, argc - 1, argv + 1, !strcmp(cmd, "create"), e);
 	}
 	if (!strcmp(cmd, "patch")) {
 		json_t *out;
@@ -492,6 +505,7 @@ int main(int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, 'o' },
 		{ "retries", required_argument, NULL, 'r' },
 		{ "cancel-after-ms", required_argument, NULL, 'C' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tool t = { .tail = -1 };
@@ -536,6 +550,7 @@ int main(int argc, char **argv)
 		case 'o': copts.timeout_ms = atol(optarg); break;
 		case 'r': copts.retries = atoi(optarg); break;
 		case 'C': t.cancel_after_ms = atol(optarg); break;
+		case 'd': log_set_level(LOG_DEBUG); break;   /* with KURATOR_LOG=stderr */
 		default: return usage();
 		}
 	}
