@@ -169,7 +169,7 @@ static int status_object(struct comp_ctx *ctx, const json_t *ref, const char *de
 	} else if (!waited && rr.state != READY_YES) {
 		char msg[sizeof rr.msg];
 
-		snprintf(msg, sizeof msg, "exists (not waited for: %s)", rr.msg);
+		snprintf(msg, sizeof msg, "exists (not waited for: %.340s)", rr.msg);
 		memcpy(rr.msg, msg, sizeof rr.msg);
 		rr.state = READY_YES;
 	}
