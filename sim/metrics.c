@@ -152,17 +152,16 @@ static int metrics_api(struct sim_req *req, struct sim_resp *resp, struct kerr *
 		json_decref(all);
 	} else {
 		json_array_foreach(pods, i, o) {
-			json_t *ctrs = json_array(), *ct;
+			json_t *ctrs, *ct;
 			size_t j;
 
 			if (!pod_running(o))
 				continue;
 			if (req->name && strcmp(req->name, sim_ctl_str(o, "metadata.name") ?: ""))
 				continue;
-			if (sel && *sel && sim_selector_match(sel, NULL, o, NULL) != 1) {
-				json_decref(ctrs);
+			if (sel && *sel && sim_selector_match(sel, NULL, o, NULL) != 1)
 				continue;
-			}
+			ctrs = json_array();
 			json_array_foreach(json_object_get(json_object_get(o, "spec"), "containers"), j, ct) {
 				double c, m;
 				container_usage(sim_ctl_str(o, "metadata.uid") ?: "", sim_ctl_str(ct, "name") ?: "", t, &c, &m);
