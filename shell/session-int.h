@@ -62,6 +62,8 @@ struct session {
 	volatile sig_atomic_t sigint;
 	int sigints;
 
+	int (*tui)(struct session *s);
+
 	pthread_cond_t cond;         /* a result arrived (under lock) */
 	struct session_result results[SESSION_RESULTS];
 };

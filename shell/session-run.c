@@ -419,6 +419,11 @@ void session_sigint(struct session *s)
 	s->sigint = 1;
 }
 
+void session_sigint_clear(struct session *s)
+{
+	s->sigint = 0;
+}
+
 int session_cancelled(struct session *s)
 {
 	struct job *cur = job_current();

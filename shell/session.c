@@ -399,3 +399,25 @@ void session_flush(struct session *s)
 	fflush(stdout);
 	pthread_mutex_unlock(&s->out_lock);
 }
+
+void session_set_tui(struct session *s, int (*tui)(struct session *s))
+{
+	s->tui = tui;
+}
+
+int session_open_tui(struct session *s, struct kerr *err)
+{
+	enum session_mode old = s->mode;
+	int rc;
+
+	if (!s->tui)
+		return kerr_set(err, KERR_FAIL, "this kurator has no full-screen UI");
+	if (old == SESSION_TUI)
+		return 0;   /* already on screen */
+	s->mode = SESSION_TUI;
+	rc = s->tui(s);
+	s->mode = old;
+	session_set_sink(s, NULL);
+	session_set_renderer(s, NULL);
+	return rc;
+}

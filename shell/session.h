@@ -154,6 +154,8 @@ int session_run_argv(struct session *s, int argc, char **argv);
 int session_run_line(struct session *s, const char *line);
 /* Async-signal-safe: the SIGINT handler of the shell/one-shot. */
 void session_sigint(struct session *s);
+/* Forget a pending SIGINT (it was handled at the prompt). */
+void session_sigint_clear(struct session *s);
 
 /* TUI: start a line (CMD_F_MAIN commands and errors finish at once);
  * returns 1 when it now runs in the background, 0 when it already
@@ -166,6 +168,13 @@ int session_busy(struct session *s);
 void session_cancel(struct session *s);
 /* Exit code of the last finished command (0/1/2). */
 int session_last_status(const struct session *s);
+
+/* The full-screen UI, when this binary has one (main.c sets tui_main):
+ * `kurator demo` opens it on a terminal. session_open_tui switches the
+ * session to SESSION_TUI for the duration and returns tui's exit code, or
+ * -1 with err when there is none. */
+void session_set_tui(struct session *s, int (*tui)(struct session *s));
+int session_open_tui(struct session *s, struct kerr *err);
 
 /* The line currently or last run, for history and messages. */
 const char *session_last_line(const struct session *s);
