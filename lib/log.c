@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +36,11 @@ int log_open(const char *path)
 		path = def;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* An older file may have been created with a wider mode. */
+	if (fd >= 0 && fchmod(fd, 0600) < 0) {
+		close(fd);
+		fd = -1;
+	}
 	f = fd >= 0 ? fdopen(fd, "a") : NULL;
 	if (!f && fd >= 0)
 		close(fd);
@@ -60,9 +66,16 @@ void log_close(void)
 	pthread_mutex_unlock(&log_lock);
 }
 
+void log_set_stderr(int on)
+{
+	pthread_mutex_lock(&log_lock);
+	log_to_stderr = on ? 1 : 0;
+	pthread_mutex_unlock(&log_lock);
+}
+
 void log_set_level(enum log_level level)
 {
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -73,14 +86,18 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	struct tm tm;
 	va_list ap;
 
-	if (level < log_level)
+	if (level < __atomic_load_n(&log_level, __ATOMIC_RELAXED))
 		return;
+	pthread_mutex_lock(&log_lock);
 	if (log_to_stderr < 0) {
 		const char *v = getenv("KURATOR_LOG");
 		log_to_stderr = v && !strcmp(v, "stderr");
 	}
-	if (!log_file && !log_to_stderr)
+	if (!log_file && !log_to_stderr) {
+		pthread_mutex_unlock(&log_lock);
 		return;
+	}
+	pthread_mutex_unlock(&log_lock);
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
@@ -181,6 +198,18 @@ char *log_redact(char *s)
 			/* "Authorization: Bearer X": let the bearer rule take it */
 			if (!strncasecmp(s + v, "bearer ", 7) || !strncasecmp(s + v, "basic ", 6)) {
 				pos = v;
+				continue;
+			}
+			if (!strcasecmp(key, "authorization:")) {
+				/* any other scheme: the whole header value goes */
+				size_t e = v;
+				while (s[e] && s[e] != '\n' && s[e] != '\r' && s[e] != '"')
+					e++;
+				if (!strncmp(s + v, "<redacted>", 10) && e == v + 10) {
+					pos = e;
+					continue;
+				}
+				pos = replace_span(s, v, e);
 				continue;
 			}
 			if (!strncmp(s + v, "<redacted>", 10)) {

@@ -17,6 +17,8 @@ enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 int log_open(const char *path);
 void log_close(void);
 void log_set_level(enum log_level level);
+/* Copy every line to stderr (1) or not (0), overriding KURATOR_LOG. */
+void log_set_stderr(int on);
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

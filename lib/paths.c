@@ -63,18 +63,27 @@ char *path_runtime_dir(void)
 
 int path_mkdirs(const char *dir, int mode, struct kerr *err)
 {
-	char *p = xstrdup(dir), *s;
+	char *p, *s;
 	int rc = 0;
+	struct stat st;
 
+	if (!dir || !*dir)
+		return kerr_set(err, KERR_USAGE, "empty directory name");
+	p = xstrdup(dir);
 	for (s = p + 1; ; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 
 			*s = '\0';
-			if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST) {
-				rc = kerr_set(err, KERR_FAIL, "cannot create directory %s: %s",
-					      p, strerror(errno));
-				break;
+			if (mkdir(p, (mode_t)mode) < 0) {
+				int e = errno;
+				/* EEXIST is fine only for a directory */
+				if (e != EEXIST || stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+					rc = kerr_set(err, e == EACCES ? KERR_AUTH : KERR_FAIL,
+						      "cannot create directory %s: %s", p,
+						      strerror(e == EEXIST ? ENOTDIR : e));
+					break;
+				}
 			}
 			*s = c;
 			if (!c)
@@ -97,29 +106,38 @@ char *path_join(const char *dir, const char *rel)
 
 char *path_dirname(const char *path)
 {
-	const char *slash = strrchr(path, '/');
+	size_t n = strlen(path);
 
-	if (!slash)
+	/* as dirname(3): trailing slashes and the last component go */
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	if (n == 0)
 		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xstrndup(path, (size_t)(slash - path));
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return xstrndup(path, n);
 }
 
 int path_write_atomic(const char *path, const void *data, size_t len, int mode,
 		      struct kerr *err)
 {
 	char *dir = path_dirname(path);
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	/* A unique temporary in the same directory, so rename is atomic and
+	 * two writers (threads or processes) never share a temp file. */
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	const char *p = data;
-	int fd, rc = -1;
+	int fd, dfd, rc = -1, e;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		kerr_set(err, KERR_FAIL, "cannot write %s: %s", path, strerror(errno));
+		e = errno;
+		kerr_set(err, e == EACCES ? KERR_AUTH : e == ENOENT ? KERR_NOTFOUND : KERR_FAIL,
+			 "cannot write %s: %s", path, strerror(e));
 		goto out;
 	}
-	/* The umask may have narrowed or widened nothing; force the mode. */
+	/* mkostemp creates 0600; set exactly the mode asked for. */
 	if (fchmod(fd, (mode_t)mode) < 0)
 		goto fail_errno;
 	while (len) {
@@ -142,10 +160,17 @@ int path_write_atomic(const char *path, const void *data, size_t len, int mode,
 	fd = -1;
 	if (rename(tmp, path) < 0)
 		goto fail_errno;
+	/* Make the rename itself durable. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
 	rc = 0;
 	goto out;
 fail_errno:
-	kerr_set(err, KERR_FAIL, "cannot write %s: %s", path, strerror(errno));
+	e = errno;
+	kerr_set(err, KERR_FAIL, "cannot write %s: %s", path, strerror(e));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
