@@ -159,7 +159,7 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	json_t *objects = NULL, *inflight = NULL, *stale = NULL;
 	long counts[3] = { 0 }, pruned = 0, done = 0, total;
 	size_t adopted_before;
-	int rc = -1, wrote = 0;
+	int rc = -1, wrote = 0, same_desired;
 	char stamp[32];
 
 	*out = NULL;
@@ -259,6 +259,9 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 		wrote = 1;
 	}
 
+	/* The same version with the same parameters renders the same objects. */
+	same_desired = cur && !strcmp(cur->version, r->version) &&
+		       json_equal(cur->params, plan->params);
 	total = (long)plan->n + (long)json_array_size(stale);
 	for (size_t ph = 0; ph < r->nphases; ph++) {
 		if (!recipe_when(r->phases[ph].when, plan->params))
@@ -288,7 +291,7 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 				continue;
 			eng_ref_desc(o->obj, desc, sizeof desc);
 			engine_progress(ctx, done, total, "%s: apply %s", p->name, desc);
-			if (engine_apply_object(ctx, o->obj, r->ns, &result, err)) {
+			if (engine_apply_object(ctx, o->obj, r->ns, same_desired, &result, err)) {
 				json_decref(waits);
 				goto fail;
 			}

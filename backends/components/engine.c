@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "backends/components/diff.h"
 #include "backends/components/engine-int.h"
 #include "backends/components/record.h"
 #include "lib/jsonx.h"
@@ -152,7 +153,7 @@ int engine_get(struct comp_ctx *ctx, const json_t *ref, const char *default_ns, 
 }
 
 int engine_apply_object(struct comp_ctx *ctx, const json_t *obj, const char *default_ns,
-			int *result, struct kerr *err)
+			int may_skip, int *result, struct kerr *err)
 {
 	struct kube_apply_opts ao = { .field_manager = "kurator", .force = 1 };
 	const struct kube_resource *res;
@@ -168,6 +169,19 @@ int engine_apply_object(struct comp_ctx *ctx, const json_t *obj, const char *def
 		if (!kerr_is(err, KERR_NOTFOUND))
 			return kerr_prefix(err, "apply %s", eng_ref_desc(obj, desc, sizeof desc));
 		kerr_clear(err);
+	}
+	/* Already applied with exactly these fields: writing it again could
+	 * only bump its resourceVersion (some servers rewrite status on every
+	 * update), so an unchanged install writes nothing at all. */
+	if (live && may_skip && eng_is_ours(ctx, live)) {
+		json_t *lines = json_array();
+		size_t n = diff_objects(live, obj, DIFF_SUBSET, lines);
+
+		json_decref(lines);
+		if (n == 0) {
+			json_decref(live);
+			return 0;
+		}
 	}
 	ao.default_namespace = ns;
 	if (kube_apply(ctx->kc, obj, &ao, &out, &created, err)) {

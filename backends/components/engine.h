@@ -129,9 +129,12 @@ int engine_recipe(struct comp_ctx *ctx, const char *installed, const struct reci
 int engine_render(struct comp_ctx *ctx, const struct recipe *r, const json_t *base,
 		  struct rplan **out, struct kerr *err);
 /* Server-side apply one object (fieldManager kurator, forced). *result:
- * 0 unchanged, 1 created, 2 updated. */
+ * 0 unchanged, 1 created, 2 updated. may_skip: the caller knows this exact
+ * object was applied before (same recipe version and parameters); then an
+ * object of ours whose live fields already hold every desired value is not
+ * written again. */
 int engine_apply_object(struct comp_ctx *ctx, const json_t *obj, const char *default_ns,
-			int *result, struct kerr *err);
+			int may_skip, int *result, struct kerr *err);
 /* Wait until every object is ready (ready.h) and every check holds, or the
  * deadline (monotonic ms) passes; the timeout error names the object that
  * is not ready, its conditions, its pods and its last events. */
