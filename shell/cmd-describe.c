@@ -16,7 +16,7 @@
 
 static void field(struct strbuf *sb, const char *key, const char *val)
 {
-	strbuf_addf(sb, "%-14s%s\n", key, val && *val ? val : "<none>");
+	strbuf_addf(sb, "%-16s%s\n", key, val && *val ? val : "<none>");
 }
 
 static void map_field(struct strbuf *sb, const char *key, const json_t *map)
@@ -30,7 +30,7 @@ static void map_field(struct strbuf *sb, const char *key, const json_t *map)
 		return;
 	}
 	json_object_foreach((json_t *)map, k, v) {
-		strbuf_addf(sb, "%-14s%s=", first ? key : "", k);
+		strbuf_addf(sb, "%-16s%s=", first ? key : "", k);
 		out_cell_text(sb, v);
 		strbuf_addch(sb, '\n');
 		first = 0;
@@ -66,9 +66,9 @@ static void conditions(struct strbuf *sb, const json_t *obj)
 
 	if (!json_array_size(conds))
 		return;
-	strbuf_addstr(sb, "Conditions:\n  Type                Status  Reason / Message\n");
+	strbuf_addstr(sb, "Conditions:\n  Type                        Status  Reason / Message\n");
 	json_array_foreach(conds, i, c)
-		strbuf_addf(sb, "  %-19s %-7s %s%s%s\n", jx_str_or(c, "type", ""),
+		strbuf_addf(sb, "  %-27s %-7s %s%s%s\n", jx_str_or(c, "type", ""),
 			    jx_str_or(c, "status", ""), jx_str_or(c, "reason", ""),
 			    jx_str(c, "message") ? " " : "", jx_str_or(c, "message", ""));
 }
@@ -89,9 +89,9 @@ static void pod_facts(struct strbuf *sb, const json_t *pod)
 		json_t *mine = NULL;
 
 		json_array_foreach(sts, j, st)
-			if (jx_name(st) && jx_name(c) && !strcmp(jx_name(st), jx_name(c)))
+			if (jx_str(st, "name") && jx_str(c, "name") && !strcmp(jx_str(st, "name"), jx_str(c, "name")))
 				mine = st;
-		strbuf_addf(sb, "  %s:\n", jx_name(c) ? jx_name(c) : "?");
+		strbuf_addf(sb, "  %s:\n", jx_str(c, "name") ? jx_str(c, "name") : "?");
 		strbuf_addf(sb, "    Image:          %s\n", jx_str_or(c, "image", "<none>"));
 		if (mine) {
 			const char *k;

@@ -53,6 +53,9 @@ static void add_item(struct get_req *g, const struct kube_resource *r, json_t *i
 		jx_set_str(copy, "apiVersion", av);
 	}
 	free(av);
+	/* kubectl hides them unless --show-managed-fields */
+	if (!cmd_opt_bool(g->a, "show-managed-fields"))
+		jx_del(copy, "metadata.managedFields");
 	json_array_append_new(g->items, copy);
 	g->count++;
 }
@@ -330,6 +333,8 @@ static const struct cmd_opt get_opts[] = {
 	  "field selector (metadata.name=x, status.phase=Running)", COMP_NONE, NULL, NULL },
 	{ 'o', "output", CMD_OPT_STRING, "FORMAT", "output format", COMP_CHOICES,
 	  output_choices, NULL },
+	{ 0, "show-managed-fields", CMD_OPT_BOOL, NULL, "keep metadata.managedFields in json/yaml",
+	  COMP_NONE, NULL, NULL },
 	{ 0, "no-headers", CMD_OPT_BOOL, NULL, "no header line in tables", COMP_NONE, NULL, NULL },
 	{ 0 }
 };

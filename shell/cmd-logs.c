@@ -77,14 +77,14 @@ static int pick_container(struct session *s, struct cmd_args *a, const char *pod
 	if (dflt) {
 		*out = xstrdup(dflt);
 	} else if (n >= 1) {
-		*out = xstrdup(jx_name(json_array_get(ctrs, 0)));
+		*out = xstrdup(jx_str(json_array_get(ctrs, 0), "name"));
 		if (n > 1) {
 			/* kubectl's note, on stderr */
 			struct strbuf sb = STRBUF_INIT;
 
 			strbuf_addf(&sb, "Defaulted container \"%s\" out of: ", *out);
 			for (size_t i = 0; i < n; i++)
-				strbuf_addf(&sb, "%s%s", i ? ", " : "", jx_name(json_array_get(ctrs, i)));
+				strbuf_addf(&sb, "%s%s", i ? ", " : "", jx_str(json_array_get(ctrs, i), "name"));
 			strbuf_addch(&sb, '\n');
 			session_write(s, sb.buf, sb.len, SESSION_OUT_NOTE);
 			strbuf_release(&sb);

@@ -150,11 +150,11 @@ static void fetch_run(struct fetch *f, struct strv *out)
 		    kube_get(c, r, f->ns, f->name, &pod, NULL) < 0)
 			break;
 		json_array_foreach(jx_get(pod, "spec.containers"), i, ctr)
-			if (jx_name(ctr))
-				strv_add(out, jx_name(ctr));
+			if (jx_str(ctr, "name"))
+				strv_add(out, jx_str(ctr, "name"));
 		json_array_foreach(jx_get(pod, "spec.initContainers"), i, ctr)
-			if (jx_name(ctr))
-				strv_add(out, jx_name(ctr));
+			if (jx_str(ctr, "name"))
+				strv_add(out, jx_str(ctr, "name"));
 		json_decref(pod);
 		break;
 	}
