@@ -49,6 +49,10 @@ int sim_patch_doc(enum sim_patch_type pt, json_t **doc, const json_t *patch, con
 int sim_store_has_patch(void);
 /* Start the janitor (namespace termination, periodic save to save_path). */
 int sim_store_start(struct sim_store *st, const char *save_path);
+/* Keep v (stolen) alive until the store is freed: values that readers use
+ * without a reference (a type's printer columns) are retired, not freed. */
+void sim_store_retire(struct sim_store *st, json_t *v);
+void sim_store_retire_str(struct sim_store *st, char *s);       /* stolen */
 /* Signal watchers and janitor to stop. */
 void sim_store_shutdown(struct sim_store *st);
 

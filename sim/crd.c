@@ -129,10 +129,17 @@ void sim_crd_sync(struct sim_store *st, const json_t *crd, int deleted)
 			def.has_scale = json_object_get(sub, "scale") != NULL;
 			if (def.version && def.kind) {
 				t = (struct sim_type *)sim_store_add_type(st, &def);
-				free(t->crd_name);
-				t->crd_name = xstrdup(crd_name);
-				json_decref(t->printer_columns);
-				t->printer_columns = json_incref(json_object_get(v, "additionalPrinterColumns"));
+				if (!t->crd_name || strcmp(t->crd_name, crd_name)) {
+					sim_store_retire_str(st, t->crd_name);
+					t->crd_name = xstrdup(crd_name);
+				}
+				json_t *pc = json_object_get(v, "additionalPrinterColumns");
+				if (!json_equal(pc, t->printer_columns)) {
+					/* readers (Table rows of running watches) hold no
+					 * reference: keep the old columns until the store goes */
+					sim_store_retire(st, t->printer_columns);
+					t->printer_columns = json_incref(pc);
+				}
 				if (json_is_false(json_object_get(v, "served")))
 					t->served = 0;
 			}

@@ -61,7 +61,10 @@ struct sim_store {
 	uint64_t floor_rv;          /* watches from below this are 410 */
 	json_t *owners;             /* owner uid -> {depkey: true} */
 	json_t *uids;               /* uid -> depkey */
-	json_t *terminating;        /* namespace -> true */
+	json_t *terminating;        /* namespace -> ms when deletion began */
+	json_t *graveyard;          /* retired values, freed with the store */
+	char **retired;             /* retired strings, freed with the store */
+	size_t nretired;
 	int stopping;
 	int dirty;
 	pthread_t janitor;
@@ -231,6 +234,26 @@ json_t *sim_status_new(int code, const char *reason, const char *message, const 
 
 /* ---- types ---------------------------------------------------------------- */
 
+static void set_str(struct sim_store *st, char **field, const char *value)
+{
+	if (*field && !strcmp(*field, value))
+		return;
+	if (*field)
+		sim_store_retire_str(st, *field);
+	*field = xstrdup(value);
+}
+
+static void set_json(struct sim_store *st, json_t **field, json_t *value)
+{
+	if (*field && json_equal(*field, value)) {
+		json_decref(value);
+		return;
+	}
+	if (*field)
+		sim_store_retire(st, *field);
+	*field = value;
+}
+
 const struct sim_type *sim_store_add_type(struct sim_store *st, const struct sim_type_def *def)
 {
 	struct sim_type *t = NULL;
@@ -268,24 +291,24 @@ const struct sim_type *sim_store_add_type(struct sim_store *st, const struct sim
 			st->tabs[st->ntypes]->ser = json_object();
 		}
 		st->types[st->ntypes++] = t;
-	} else {
-		free(t->kind);
-		free(t->singular);
-		free(t->list_kind);
-		json_decref(t->short_names);
-		json_decref(t->categories);
-		json_decref(t->verbs);
 	}
-	t->kind = xstrdup(def->kind);
-	t->singular = xstrdup(def->singular && *def->singular ? def->singular : def->plural);
-	t->list_kind = xasprintf("%sList", def->kind);
+	/* A type may be re-registered (a CRD applied again) while request
+	 * threads read it without the lock: unchanged values stay, changed
+	 * ones replace the old, which are retired rather than freed. */
+	set_str(st, &t->kind, def->kind);
+	set_str(st, &t->singular, def->singular && *def->singular ? def->singular : def->plural);
+	{
+		char *lk = xasprintf("%sList", def->kind);
+		set_str(st, &t->list_kind, lk);
+		free(lk);
+	}
 	t->namespaced = def->namespaced;
 	t->has_status = def->has_status;
 	t->has_scale = def->has_scale;
-	t->short_names = sim_csv_array(def->short_names);
-	t->categories = sim_csv_array(def->categories);
-	t->verbs = sim_csv_array(def->verbs ? def->verbs
-				 : "create,delete,deletecollection,get,list,patch,update,watch");
+	set_json(st, &t->short_names, sim_csv_array(def->short_names));
+	set_json(st, &t->categories, sim_csv_array(def->categories));
+	set_json(st, &t->verbs, sim_csv_array(def->verbs ? def->verbs
+					      : "create,delete,deletecollection,get,list,patch,update,watch"));
 	t->served = 1;
 	sim_store_unlock(st);
 	return t;
@@ -1968,6 +1991,7 @@ struct sim_store *sim_store_new(struct sim_cluster *cl)
 	st->owners = json_object();
 	st->uids = json_object();
 	st->terminating = json_object();
+	st->graveyard = json_array();
 	st->rv = 1;
 	st->floor_rv = 1;
 	for (i = 0; i < sim_builtin_types_count; i++)
@@ -2002,6 +2026,25 @@ int sim_store_start(struct sim_store *st, const char *save_path)
 		return -1;
 	st->janitor_running = 1;
 	return 0;
+}
+
+void sim_store_retire(struct sim_store *st, json_t *v)
+{
+	if (!v)
+		return;
+	sim_store_lock(st);
+	json_array_append_new(st->graveyard, v);
+	sim_store_unlock(st);
+}
+
+void sim_store_retire_str(struct sim_store *st, char *s)
+{
+	if (!s)
+		return;
+	sim_store_lock(st);
+	st->retired = xrealloc(st->retired, (st->nretired + 1) * sizeof *st->retired);
+	st->retired[st->nretired++] = s;
+	sim_store_unlock(st);
 }
 
 void sim_store_shutdown(struct sim_store *st)
@@ -2051,6 +2094,10 @@ void sim_store_free(struct sim_store *st)
 	json_decref(st->owners);
 	json_decref(st->uids);
 	json_decref(st->terminating);
+	json_decref(st->graveyard);
+	for (i = 0; i < st->nretired; i++)
+		free(st->retired[i]);
+	free(st->retired);
 	free(st->save_path);
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->cv);
