@@ -465,6 +465,11 @@ static void logs_free(struct pane *p)
 {
 	struct logs *l = p->priv;
 
+	/* At exit the stream must end before the queue it posts to goes. */
+	if (l->job) {
+		job_cancel(l->job);
+		job_join(l->job);
+	}
 	stop_pod(l);
 	logbuf_release(&l->jobs);
 	logbuf_release(&l->pod);

@@ -47,6 +47,8 @@ struct tree {
 	char filter[128];
 	int stale;
 	char *cur_key;
+	int land;                          /* put the cursor on the first match
+	                                      (a new filter, until the user moves) */
 };
 
 #define EXPANDED ((void *)1)
@@ -254,6 +256,15 @@ static void rebuild(struct pane *p)
 	}
 	if (t->cur >= t->n)
 		t->cur = t->n ? t->n - 1 : 0;
+	/* Matches may arrive after the filter was typed (a watch still
+	 * listing): land on the first one when it shows up. */
+	for (size_t i = 0; t->land && t->filter[0] && i < t->n; i++) {
+		if (t->rows[i].type == R_OBJ || t->rows[i].type == R_COMPONENT) {
+			t->cur = i;
+			t->land = 0;
+			break;
+		}
+	}
 	t->stale = 0;
 }
 
@@ -349,6 +360,7 @@ static int tree_action(struct pane *p, const char *action, const char *arg)
 
 	if (t->stale)
 		rebuild(p);
+	t->land = 0;
 	if (!strcmp(action, "cursor-up")) {
 		if (t->cur > 0)
 			t->cur--;
@@ -416,15 +428,10 @@ static void tree_prompt(struct pane *p, const char *text, int done)
 
 	snprintf(t->filter, sizeof(t->filter), "%s", done < 0 ? "" : text);
 	t->stale = 1;
-	rebuild(p);
 	t->cur = 0;
 	/* Land on the first match rather than the first cluster. */
-	for (size_t i = 0; t->filter[0] && i < t->n; i++) {
-		if (t->rows[i].type == R_OBJ || t->rows[i].type == R_COMPONENT) {
-			t->cur = i;
-			break;
-		}
-	}
+	t->land = 1;
+	rebuild(p);
 	publish(p);
 	p->dirty = 1;
 }

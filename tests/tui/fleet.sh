@@ -37,7 +37,5 @@ tmux_wait_gone 5 "default/tuitest-web"
 # Esc clears the filter: every cluster is back.
 tmux_send Escape
 tmux_wait 2 "member2"
-tmux_send q
-wait_until 5 bash -c "! tmux -L $TMUX_SOCKET capture-pane -p -t t | grep -qF Fleet" ||
-	fail "q did not quit"
+tui_quit q
 exit 0

@@ -51,4 +51,5 @@ tmux_send 1
 tmux_send Escape           # clear the filter: every component row shows
 wait_until 120 bash -c "[ \$(tmux -L $TMUX_SOCKET capture-pane -p -t t | grep -E 'volcano' | grep -cw ready) -ge 2 ]" ||
 	fail "volcano never ready on member1: $(tmux_screen)"
+tui_quit
 exit 0

@@ -54,6 +54,7 @@ tmux_send C-c
 tmux_wait 5 "DONE"
 tmux_wait 1 "rc=0"
 stty_ok
+tui_check_stderr
 tmux_stop
 
 # SIGTERM: the terminal is restored too.
@@ -65,4 +66,5 @@ pid=$(ps -o pid= --ppid "$pid" | head -n1 | tr -d ' ')
 kill -TERM "$pid"
 tmux_wait 5 "DONE"
 stty_ok
+tui_check_stderr
 exit 0

@@ -52,4 +52,5 @@ tmux_send G
 tmux_wait 3 "[follow]"
 tmux_send f
 tmux_wait_gone 3 "[follow]"
+tui_quit
 exit 0

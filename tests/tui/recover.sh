@@ -28,4 +28,5 @@ TEST_PIDS+=("$SIM_PID")
 tmux_wait_gone 15 "unreachable"
 wait_until 10 bash -c "tmux -L $TMUX_SOCKET capture-pane -p -t t | grep member1 | grep -q 'nodes ready'" ||
 	fail "member1 did not come back: $(tmux_screen)"
+tui_quit
 exit 0

@@ -43,4 +43,5 @@ tmux_send :
 tmux_send -l "help"
 tmux_send Enter
 tmux_wait 5 "help"
+tui_quit
 exit 0

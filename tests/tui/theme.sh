@@ -49,4 +49,5 @@ if grep -qE '\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]' <<<"$raw"; then
 	fail "NO_COLOR output has colours"
 fi
 grep -qE '\[[0-9;]*7m|\[7m' <<<"$raw" || fail "NO_COLOR: no reverse video for the selection"
+tui_quit
 exit 0

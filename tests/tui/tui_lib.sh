@@ -36,3 +36,21 @@ tmux_stop() {
 	sleep 0.1
 	TMUX_SOCKET=""
 }
+# tui_quit: quit with q (or the given key) and fail on sanitizer reports
+# in kurator's stderr (ASan/UBSan builds).
+tui_quit() {
+	local key=${1:-q}
+	tmux_send Escape
+	sleep 0.3
+	tmux_send 1
+	tmux_send "$key"
+	wait_until 10 bash -c "[ \"\$(tmux -L $TMUX_SOCKET display -p -t t '#{pane_current_command}')\" = sleep ]" ||
+		fail "kurator did not exit on $key"
+	tui_check_stderr
+}
+tui_check_stderr() {
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T/tui-stderr.log" 2>/dev/null; then
+		cat "$T/tui-stderr.log" >&2
+		fail "sanitizer report from kurator"
+	fi
+}
