@@ -30,8 +30,11 @@ static int delete_one(struct session *s, struct cmd_args *a, const struct kube_r
 		      struct kerr *err)
 {
 	const char *where = r->namespaced ? ns : NULL;
+	struct kube_delete_opts mine = *o;
 
-	if (kube_delete(a->client, r, where, name, o, err) < 0) {
+	/* not found is handled here, so nothing is printed for it */
+	mine.ignore_not_found = 0;
+	if (kube_delete(a->client, r, where, name, &mine, err) < 0) {
 		if (err->kind == KERR_NOTFOUND && o->ignore_not_found) {
 			kerr_clear(err);
 			return 0;
