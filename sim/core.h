@@ -124,7 +124,7 @@ void sim_server_begin_stop(void);
 int sim_server_run_start_hooks(struct sim_cluster *cl, struct kerr *err);
 void sim_server_run_stop_hooks(struct sim_cluster *cl);
 void sim_server_set_config(const struct sim_config *cfg);
-void sim_server_register_cluster(struct sim_cluster *cl);
+int sim_server_register_cluster(struct sim_cluster *cl);   /* -1: too many */
 size_t sim_server_extra_types(const struct sim_type_def **out);
 
 /* main.c / state.c */

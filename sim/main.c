@@ -566,7 +566,7 @@ int main(int argc, char **argv)
 		sim_ctl_register_all(&cfg);
 	for (i = 0; i < n; i++) {
 		struct sim_cluster *cl = cluster_new((int)i, cfg.clusters[i], &err);
-		sim_server_register_cluster(cl);
+		sim_server_register_cluster(cl);   /* n <= 64: always room */
 		if (err.kind || cluster_start(cl, &err)) {
 			fprintf(stderr, "kurator-sim: cluster %s: %s\n", cl->name, err.msg);
 			rc = 1;

@@ -60,7 +60,10 @@ struct sim_cluster *sim_cluster_start_nested_tls(const char *name, const char *a
 	if (sim_server_run_start_hooks(cl, err) || sim_server_start_cluster(cl, err) ||
 	    sim_store_start(cl->store, NULL))
 		goto fail_started;
-	sim_server_register_cluster(cl);
+	if (sim_server_register_cluster(cl)) {
+		kerr_set(err, KERR_FAIL, "too many API servers in one kurator-sim");
+		goto fail_started;
+	}
 	pthread_mutex_unlock(&mu);
 	return cl;
 fail_started:

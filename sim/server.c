@@ -212,12 +212,23 @@ void sim_server_begin_stop(void)
 	g_stopping = 1;
 }
 
-void sim_server_register_cluster(struct sim_cluster *cl)
+/* The array never moves (readers iterate it without the lock while nested
+ * servers are added), so it has a fixed capacity. */
+#define SIM_MAX_CLUSTERS 256
+
+int sim_server_register_cluster(struct sim_cluster *cl)
 {
+	int rc = 0;
+
 	pthread_mutex_lock(&g_mu);
-	g_clusters = xrealloc(g_clusters, (g_nclusters + 1) * sizeof *g_clusters);
-	g_clusters[g_nclusters++] = cl;
+	if (!g_clusters)
+		g_clusters = xcalloc(SIM_MAX_CLUSTERS, sizeof *g_clusters);
+	if (g_nclusters < SIM_MAX_CLUSTERS)
+		g_clusters[g_nclusters++] = cl;
+	else
+		rc = -1;
 	pthread_mutex_unlock(&g_mu);
+	return rc;
 }
 
 size_t sim_clusters(struct sim_cluster ***out)
