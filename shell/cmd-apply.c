@@ -52,7 +52,7 @@ static int apply_one(struct apply_run *ar, struct apply_item *it)
 	json_t *out = NULL;
 
 	if (kube_resolve_gvk(ar->c, jx_api_version(it->obj), jx_kind(it->obj), &it->r, &it->err) < 0) {
-		kerr_hint(&it->err, "is its CRD applied?");
+		kerr_hint(&it->err, "apply its CRD first");
 		return -1;
 	}
 	if (kube_apply(ar->c, it->obj, &ar->opts, &out, &it->created, &it->err) < 0)

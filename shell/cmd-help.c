@@ -36,7 +36,7 @@ static int exec_help(struct session *s, struct cmd_args *a, struct kerr *err)
 			kerr_set(err, KERR_USAGE, "no %s \"%s\"", i ? "subcommand" : "command",
 				 a->argv[i]);
 			strbuf_release(&path);
-			return kerr_hint(err, "type help for the list");
+			return kerr_hint(err, "help");
 		}
 		strbuf_addf(&path, "%s%s", i ? " " : "", e->name);
 		table = e->subcmds;

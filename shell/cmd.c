@@ -257,9 +257,9 @@ static int set_value(struct cmd_val *v, const char *value, struct kerr *err)
 			struct strbuf list = STRBUF_INIT;
 
 			for (i = 0; o->choices[i]; i++)
-				strbuf_addf(&list, "%s%s", i ? ", " : "", o->choices[i]);
+				strbuf_addf(&list, "%s%s", i ? "|" : "", o->choices[i]);
 			kerr_set(err, KERR_USAGE, "invalid value \"%s\" for %s", value, name.buf);
-			kerr_hint(err, "one of: %s", list.buf);
+			kerr_hint(err, "%s %s", name.buf, list.buf);
 			strbuf_release(&list);
 			rc = -1;
 			goto out;
@@ -308,7 +308,7 @@ static void unknown_flag(const char *flag, const struct cmd_entry *e, const char
 			 struct kerr *err)
 {
 	kerr_set(err, KERR_USAGE, "unknown flag: %s", flag);
-	kerr_hint(err, "see: %s -h", path ? path : e->name);
+	kerr_hint(err, "%s -h", path ? path : e->name);
 }
 
 /* Parse options and positionals of argv[1..] for entry e. Positionals go
@@ -350,7 +350,7 @@ static int parse_words(struct cmd_args *a, int argc, char **argv, const char **p
 				rc = set_value(v, argv[++i], err);
 			} else {
 				kerr_set(err, KERR_USAGE, "flag needs an argument: %s", w);
-				return kerr_hint(err, "see: %s -h", a->path);
+				return kerr_hint(err, "%s -h", a->path);
 			}
 			if (rc < 0)
 				return -1;
@@ -386,7 +386,7 @@ static int parse_words(struct cmd_args *a, int argc, char **argv, const char **p
 					return -1;
 			} else {
 				kerr_set(err, KERR_USAGE, "flag needs an argument: %s", flag);
-				return kerr_hint(err, "see: %s -h", a->path);
+				return kerr_hint(err, "%s -h", a->path);
 			}
 			break;
 		}
@@ -474,7 +474,7 @@ int cmd_parse(const struct cmd_entry *const *table, int argc, char **argv,
 			kerr_set(err, KERR_USAGE, "ambiguous command \"%s\"", argv[0]);
 		else
 			kerr_set(err, KERR_USAGE, "unknown command \"%s\"", argv[0]);
-		return kerr_hint(err, "type help for the list of commands");
+		return kerr_hint(err, "help");
 	}
 	strbuf_addstr(&path, e->name);
 	/* a private copy of the word pointers: descending drops words */

@@ -1,11 +1,12 @@
 /* render.c - how the shell and the one-shot CLI show job events.
  *
- * On a terminal (stderr is a tty): one progress line at the bottom,
+ * On a terminal (the diagnostics stream is a tty): one progress line at the bottom,
  * redrawn in place - spinner, job name, a bar with done/total when the
  * total is known, elapsed time and what the job does now; log lines and
  * "done" lines scroll above it. Otherwise: plain timestamped lines, one per
- * event, so CI logs read well. Everything goes to stderr: stdout keeps only
- * the command's data (so `-o json > file` stays clean).
+ * event, so CI logs read well. Everything goes to the session's diagnostics
+ * stream: stderr one-shot, so stdout keeps only the command's data (and
+ * `-o json > file` stays clean); stdout in the shell.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct rjob {
 
 struct text_renderer {
 	struct session *s;
+	FILE *f;
 	int tty;
 	int bar_shown;
 	unsigned long current;      /* the job the bar shows */
@@ -46,12 +48,13 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-struct text_renderer *text_renderer_new(struct session *s, int tty)
+struct text_renderer *text_renderer_new(struct session *s, FILE *f)
 {
 	struct text_renderer *t = xcalloc(1, sizeof(*t));
 
 	t->s = s;
-	t->tty = tty;
+	t->f = f;
+	t->tty = isatty(fileno(f));
 	return t;
 }
 
@@ -96,17 +99,17 @@ static struct rjob *find_job(struct text_renderer *t, unsigned long id, int crea
 void text_renderer_erase(struct text_renderer *t)
 {
 	if (t && t->bar_shown) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
+		fputs("\r\033[K", t->f);
+		fflush(t->f);
 		t->bar_shown = 0;
 	}
 }
 
-static int term_cols(void)
+static int term_cols(FILE *f)
 {
 	struct winsize ws;
 
-	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
 		return ws.ws_col;
 	return 80;
 }
@@ -116,7 +119,7 @@ static void draw_bar(struct text_renderer *t)
 	static const char spin[] = "-\\|/";
 	struct rjob *j = t->current ? find_job(t, t->current, 0) : NULL;
 	struct strbuf sb = STRBUF_INIT;
-	int cols = term_cols();
+	int cols = term_cols(t->f);
 
 	if (!j)
 		return;
@@ -140,8 +143,8 @@ static void draw_bar(struct text_renderer *t)
 	for (size_t i = 0; i < sb.len; i++)
 		if (sb.buf[i] == '\n' || sb.buf[i] == '\t')
 			sb.buf[i] = ' ';
-	fprintf(stderr, "\r\033[K%s", sb.buf);
-	fflush(stderr);
+	fprintf(t->f, "\r\033[K%s", sb.buf);
+	fflush(t->f);
 	t->bar_shown = 1;
 	t->last_draw = now_s();
 	strbuf_release(&sb);
@@ -176,8 +179,8 @@ static void line(struct text_renderer *t, const struct rjob *j, const char *fmt,
 	strbuf_addch(&sb, '\n');
 	text_renderer_erase(t);
 	fflush(stdout);
-	fputs(sb.buf, stderr);
-	fflush(stderr);
+	fputs(sb.buf, t->f);
+	fflush(t->f);
 	strbuf_release(&sb);
 }
 

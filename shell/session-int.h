@@ -6,6 +6,7 @@
 #define KURATOR_SHELL_SESSION_INT_H
 
 #include <pthread.h>
+#include <stdio.h>
 #include <signal.h>
 #include <time.h>
 
@@ -51,6 +52,8 @@ struct session {
 	struct text_renderer *text;  /* the default renderer's state */
 
 	pthread_mutex_t out_lock;    /* stdout writes vs the progress bar */
+	FILE *diag;                  /* errors, notes, progress: stderr one-shot,
+	                                stdout in the shell (it is the terminal) */
 
 	/* the running command (main thread, except where noted) */
 	struct job *cmd_job;
@@ -72,7 +75,7 @@ struct session {
 #define SESSION_OUTPUT_EV "kurator.session/output"
 
 /* render.c: the default renderer (progress bar on a tty, lines otherwise). */
-struct text_renderer *text_renderer_new(struct session *s, int tty);
+struct text_renderer *text_renderer_new(struct session *s, FILE *f);
 void text_renderer_free(struct text_renderer *t);
 void text_renderer_event(void *arg, const struct event *ev);
 void text_renderer_tick(void *arg);

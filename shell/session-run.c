@@ -80,7 +80,7 @@ int cmd_prepare(struct session *s, struct cmd_args *a, struct kerr *err)
 			free(snap_ns);
 			kerr_set(err, KERR_NOTFOUND, "context \"%s\" not found in %s", opt_ctx,
 				 a->kubeconfig_path ? a->kubeconfig_path : "the kubeconfig");
-			return kerr_hint(err, "type clusters to list the contexts");
+			return kerr_hint(err, "clusters");
 		}
 		if (!snap_ctx || strcmp(snap_ctx, opt_ctx)) {
 			/* another context: its own namespace, not the session's */

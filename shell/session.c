@@ -23,7 +23,8 @@ struct session *session_new(enum session_mode mode)
 	pthread_mutex_init(&s->out_lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	s->q = evq_create();
-	s->text = text_renderer_new(s, isatty(STDERR_FILENO));
+	s->diag = mode == SESSION_SHELL ? stdout : stderr;
+	s->text = text_renderer_new(s, s->diag);
 	session_set_renderer(s, NULL);
 	return s;
 }
@@ -232,7 +233,7 @@ int session_use(struct session *s, const char *context, const char *ns, struct k
 		if (!kubeconfig_has_context(s->kcs->kc, context)) {
 			rc = kerr_set(err, KERR_NOTFOUND, "no context \"%s\" in %s", context,
 				      s->kc_path ? s->kc_path : "the kubeconfig");
-			kerr_hint(err, "type clusters to see the contexts");
+			kerr_hint(err, "clusters");
 			goto out;
 		}
 		set_str(&s->context, context);
@@ -351,7 +352,8 @@ void session_write(struct session *s, const char *text, size_t len, unsigned fla
 	text_renderer_erase(s->text);
 	if (flags & (SESSION_OUT_ERR | SESSION_OUT_NOTE)) {
 		fflush(stdout);
-		write_fd(stderr, text, len);
+		write_fd(s->diag, text, len);
+		fflush(s->diag);
 	} else {
 		write_fd(stdout, text, len);
 	}
