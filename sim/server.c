@@ -983,6 +983,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct MHD_Response *mr;
 	struct kerr err = { 0 };
 	enum MHD_Result ret;
+	struct timespec t0 = { 0, 0 };
 
 	(void)version;
 	if (!ctx) {
@@ -998,6 +999,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (g_cfg && g_cfg->fault.latency_ms > 0)
 		usleep((useconds_t)g_cfg->fault.latency_ms * 1000);
+	if (g_log)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&req, 0, sizeof req);
 	memset(&resp, 0, sizeof resp);
 	req.cl = cl;
@@ -1030,10 +1033,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	MHD_add_response_header(mr, "Content-Type", resp.content_type);
 	MHD_add_response_header(mr, "Cache-Control", "no-cache, private");
-	if (g_log)
-		fprintf(stderr, "kurator-sim %s: %s %s%s [%s] -> %d\n", cl->name, method, url,
+	if (g_log) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(stderr, "kurator-sim %s: %s %s%s [%s] -> %d, %zu bytes, %.2f ms\n", cl->name, method, url,
 			resp.stream ? " (stream)" : "",
-			MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type") ?: "", resp.status);
+			MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type") ?: "", resp.status,
+			resp.body.len, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
 	ret = MHD_queue_response(c, (unsigned)resp.status, mr);
 	MHD_destroy_response(mr);
 	strbuf_release(&resp.body);
