@@ -93,6 +93,8 @@ static const struct cmd_opt view_opts[] = {
 	{ 0, "raw", CMD_OPT_BOOL, NULL, "show certificates, keys, tokens and passwords", COMP_NONE, NULL, NULL },
 	{ 0, "minify", CMD_OPT_BOOL, NULL, "only the current context (or --context) and what it uses",
 	  COMP_NONE, NULL, NULL },
+	{ 0, "flatten", CMD_OPT_BOOL, NULL, "inline the certificate and key files as data (implies --raw)",
+	  COMP_NONE, NULL, NULL },
 	{ 0 }
 };
 
@@ -110,8 +112,10 @@ static int exec_view(struct session *s, struct cmd_args *a, struct kerr *err)
 	if (cmd_opt_bool(a, "minify") && ctx && *ctx)
 		kubeconfig_set_current(kc, ctx);
 	if (!rc)
-		rc = kubeconfig_view_text(kc, cmd_opt_str(a, "output"), cmd_opt_bool(a, "raw"),
-					  cmd_opt_bool(a, "minify"), &sb, err);
+		rc = kubeconfig_view_text(kc, cmd_opt_str(a, "output"),
+					  (cmd_opt_bool(a, "raw") ? KC_VIEW_RAW : 0) |
+					  (cmd_opt_bool(a, "minify") ? KC_VIEW_MINIFY : 0) |
+					  (cmd_opt_bool(a, "flatten") ? KC_VIEW_FLATTEN : 0), &sb, err);
 	emit(s, &sb);
 	kubeconfig_free(kc);
 	return rc;
@@ -119,7 +123,7 @@ static int exec_view(struct session *s, struct cmd_args *a, struct kerr *err)
 
 static const struct cmd_entry view_entry = {
 	.name = "view",
-	.usage = "[-o yaml|json] [--raw] [--minify]",
+	.usage = "[-o yaml|json] [--raw] [--minify] [--flatten]",
 	.summary = "print the merged kubeconfig as kubectl config view does",
 	.help = "Secrets show as DATA+OMITTED or REDACTED unless --raw is given.",
 	.opts = view_opts,

@@ -7,6 +7,7 @@
  * parsed is an error. `config view` prints paths exactly as written (it
  * does not resolve them); connections resolve them against the file.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "backends/kube/kubeconfig_int.h"
+#include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "lib/yamljson.h"
 
@@ -211,12 +213,65 @@ static void redact(json_t *o, const char *key, const char *with)
 		json_object_set_new(o, key, json_string(with));
 }
 
-static json_t *named(const struct kc_entry *e, const char *valkey, int raw)
+/* kubectl's FlattenConfig: a file named by path is read (relative to the
+ * file that named it) into the data field and the path dropped. */
+static int flatten_one(const struct kc_entry *e, json_t *val, const char *pathkey,
+		       const char *datakey, struct kerr *err)
+{
+	const char *p = json_string_value(json_object_get(val, pathkey));
+	char *path, *b64, *data;
+	size_t len;
+	json_t *rebuilt, *v;
+	const char *k;
+
+	if (!p || !*p)
+		return 0;
+	path = kc_resolve(e->dir, p);
+	if (kc_read_file(path, &data, &len) < 0) {
+		int en = errno;
+		char why[128];
+		/* Go's wording: "open PATH: no such file or directory" */
+		snprintf(why, sizeof why, "%s", en == EFBIG ? "larger than 4 MiB" : strerror(en));
+		why[0] = (char)tolower((unsigned char)why[0]);
+		kerr_set(err, KERR_NOTFOUND, "open %s: %s", path, why);
+		free(path);
+		return -1;
+	}
+	free(path);
+	b64 = kc_b64_encode(data, len);
+	memset(data, 0, len);
+	free(data);
+	/* kubectl's field order: the data field (which follows the path
+	 * field) takes the path's place */
+	rebuilt = json_object();
+	json_object_foreach(val, k, v) {
+		if (!strcmp(k, pathkey))
+			json_object_set_new(rebuilt, datakey, json_string(b64));
+		else if (strcmp(k, datakey))
+			json_object_set(rebuilt, k, v);
+	}
+	free_secret(b64);
+	json_object_clear(val);
+	json_object_update(val, rebuilt);
+	json_decref(rebuilt);
+	return 0;
+}
+
+static json_t *named(const struct kc_entry *e, const char *valkey, unsigned flags,
+		     struct kerr *err)
 {
 	json_t *n = json_object();
 	json_t *val = json_deep_copy(e->obj);
 
-	if (!raw) {
+	if (flags & KC_VIEW_FLATTEN) {
+		if (flatten_one(e, val, "certificate-authority", "certificate-authority-data", err) < 0 ||
+		    flatten_one(e, val, "client-certificate", "client-certificate-data", err) < 0 ||
+		    flatten_one(e, val, "client-key", "client-key-data", err) < 0) {
+			json_decref(val);
+			json_decref(n);
+			return NULL;
+		}
+	} else if (!(flags & KC_VIEW_RAW)) {
 		/* kubectl's ShortenConfig */
 		redact(val, "certificate-authority-data", "DATA+OMITTED");
 		redact(val, "client-certificate-data", "DATA+OMITTED");
@@ -229,84 +284,105 @@ static json_t *named(const struct kc_entry *e, const char *valkey, int raw)
 	return n;
 }
 
-/* Go's nil slice prints as null: an empty map becomes null, as in kubectl. */
-static json_t *list_of(const struct kc_map *m, const char *valkey, int raw, const char *only)
+/* Go's nil slice prints as null: an empty map becomes null, as in kubectl.
+ * *failed is set when an entry could not be flattened. */
+static json_t *list_of(const struct kc_map *m, const char *valkey, unsigned flags,
+		       const char *only, int *failed, struct kerr *err)
 {
-	json_t *arr;
+	json_t *arr, *it;
 	size_t i;
 
 	if (only) {
 		struct kc_entry *e = kc_map_find(m, only);
 		if (!e)
 			return json_null();
+		it = named(e, valkey, flags, err);
+		if (!it) {
+			*failed = 1;
+			return json_null();
+		}
 		arr = json_array();
-		json_array_append_new(arr, named(e, valkey, raw));
+		json_array_append_new(arr, it);
 		return arr;
 	}
 	if (!m->n)
 		return json_null();
 	arr = json_array();
-	for (i = 0; i < m->n; i++)
-		json_array_append_new(arr, named(&m->v[i], valkey, raw));
+	for (i = 0; i < m->n; i++) {
+		it = named(&m->v[i], valkey, flags, err);
+		if (!it) {
+			*failed = 1;
+			break;
+		}
+		json_array_append_new(arr, it);
+	}
 	return arr;
 }
 
 json_t *kubeconfig_view(const struct kubeconfig *kc, int raw, int minify, struct kerr *err)
 {
-	json_t *root = json_object(), *prefs = json_object();
-	const char *cl = NULL, *us = NULL;
-	int only = 0;
+	return kubeconfig_view_flags(kc, (raw ? KC_VIEW_RAW : 0) | (minify ? KC_VIEW_MINIFY : 0), err);
+}
 
-	if (minify) {
+json_t *kubeconfig_view_flags(const struct kubeconfig *kc, unsigned flags, struct kerr *err)
+{
+	json_t *root, *prefs;
+	const char *cl = NULL, *us = NULL;
+	int failed = 0;
+	unsigned plain = KC_VIEW_RAW;   /* extensions are never redacted or flattened */
+
+	if (flags & KC_VIEW_MINIFY) {
 		struct kc_entry *ctx;
 		if (!kc->current || !*kc->current) {
-			json_decref(root);
-			json_decref(prefs);
 			kerr_set(err, KERR_USAGE, "current-context must exist in order to minify");
 			return NULL;
 		}
 		ctx = kc_map_find(&kc->contexts, kc->current);
 		if (!ctx) {
-			json_decref(root);
-			json_decref(prefs);
 			kerr_set(err, KERR_NOTFOUND, "cannot locate context %s", kc->current);
 			return NULL;
 		}
 		cl = json_string_value(json_object_get(ctx->obj, "cluster"));
 		us = json_string_value(json_object_get(ctx->obj, "user"));
 		if (*cl && !kc_map_find(&kc->clusters, cl)) {
-			json_decref(root);
-			json_decref(prefs);
 			kerr_set(err, KERR_NOTFOUND, "cannot locate cluster %s", cl);
 			return NULL;
 		}
 		if (*us && !kc_map_find(&kc->users, us)) {
-			json_decref(root);
-			json_decref(prefs);
 			kerr_set(err, KERR_NOTFOUND, "cannot locate user %s", us);
 			return NULL;
 		}
-		only = 1;
 	}
+	root = json_object();
+	prefs = json_object();
 	json_object_set_new(root, "kind", json_string("Config"));
 	json_object_set_new(root, "apiVersion", json_string("v1"));
 	if (kc->colors)
 		json_object_set_new(prefs, "colors", json_true());
 	if (kc->pref_extensions.n)
-		json_object_set_new(prefs, "extensions", list_of(&kc->pref_extensions, "extension", 1, NULL));
+		json_object_set_new(prefs, "extensions",
+				    list_of(&kc->pref_extensions, "extension", plain, NULL, &failed, err));
 	json_object_set_new(root, "preferences", prefs);
-	if (only) {
+	if (flags & KC_VIEW_MINIFY) {
 		/* an empty cluster or user name selects nothing: Go's empty map */
-		json_object_set_new(root, "clusters", *cl ? list_of(&kc->clusters, "cluster", raw, cl) : json_null());
-		json_object_set_new(root, "users", *us ? list_of(&kc->users, "user", raw, us) : json_null());
-		json_object_set_new(root, "contexts", list_of(&kc->contexts, "context", raw, kc->current));
+		json_object_set_new(root, "clusters", *cl ? list_of(&kc->clusters, "cluster", flags, cl, &failed, err)
+							  : json_null());
+		json_object_set_new(root, "users", *us ? list_of(&kc->users, "user", flags, us, &failed, err)
+						       : json_null());
+		json_object_set_new(root, "contexts", list_of(&kc->contexts, "context", flags, kc->current,
+							      &failed, err));
 	} else {
-		json_object_set_new(root, "clusters", list_of(&kc->clusters, "cluster", raw, NULL));
-		json_object_set_new(root, "users", list_of(&kc->users, "user", raw, NULL));
-		json_object_set_new(root, "contexts", list_of(&kc->contexts, "context", raw, NULL));
+		json_object_set_new(root, "clusters", list_of(&kc->clusters, "cluster", flags, NULL, &failed, err));
+		json_object_set_new(root, "users", list_of(&kc->users, "user", flags, NULL, &failed, err));
+		json_object_set_new(root, "contexts", list_of(&kc->contexts, "context", flags, NULL, &failed, err));
 	}
 	json_object_set_new(root, "current-context", json_string(kc->current ? kc->current : ""));
 	if (kc->extensions.n)
-		json_object_set_new(root, "extensions", list_of(&kc->extensions, "extension", 1, NULL));
+		json_object_set_new(root, "extensions", list_of(&kc->extensions, "extension", plain, NULL,
+								&failed, err));
+	if (failed) {
+		json_decref(root);
+		return NULL;
+	}
 	return root;
 }

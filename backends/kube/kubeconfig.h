@@ -83,9 +83,14 @@ const char *kubeconfig_context_field(const struct kubeconfig *kc, const char *co
  * minify. New reference. */
 json_t *kubeconfig_view(const struct kubeconfig *kc, int raw, int minify, struct kerr *err);
 
+/* kubectl config view's --raw, --minify and --flatten (files named by
+ * certificate-authority, client-certificate and client-key inlined as
+ * data; implies raw). */
+enum { KC_VIEW_RAW = 1, KC_VIEW_MINIFY = 2, KC_VIEW_FLATTEN = 4 };
+json_t *kubeconfig_view_flags(const struct kubeconfig *kc, unsigned flags, struct kerr *err);
 /* `kubectl config view -o FORMAT` text (format "json", or "yaml"/NULL):
- * kubectl's bytes, appended to out. */
-int kubeconfig_view_text(const struct kubeconfig *kc, const char *format, int raw, int minify,
+ * kubectl's bytes, appended to out. flags: KC_VIEW_*. */
+int kubeconfig_view_text(const struct kubeconfig *kc, const char *format, unsigned flags,
 			 struct strbuf *out, struct kerr *err);
 /* A value as kubectl's JSON printer writes it (4 spaces, Go's escaping, newline). */
 void kubeconfig_dump_json(struct strbuf *out, const json_t *v);

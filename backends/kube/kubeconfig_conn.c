@@ -24,15 +24,12 @@ static const char *sget(const json_t *o, const char *key)
 static int read_named(const char *path, const char *what, const char *owner, char **out,
 		      size_t *len, struct kerr *err)
 {
-	struct strbuf sb = STRBUF_INIT;
-
-	if (strbuf_read_file(&sb, path) < 0) {
+	if (kc_read_file(path, out, len) < 0) {
 		int e = errno;
-		strbuf_release(&sb);
 		return kerr_set(err, e == ENOENT ? KERR_NOTFOUND : KERR_FAIL,
-				"unable to read %s %s for %s: %s", what, path, owner, strerror(e));
+				"unable to read %s %s for %s: %s", what, path, owner,
+				e == EFBIG ? "larger than 4 MiB" : strerror(e));
 	}
-	*out = strbuf_detach(&sb, len);
 	return 0;
 }
 

@@ -62,6 +62,12 @@ char *kc_resolve(const char *dir, const char *path);
 /* Deep copy with object keys sorted (kubectl's YAML order). New reference. */
 json_t *kc_sorted(const json_t *v);
 
+/* Read a file the kubeconfig names (certificates, keys, tokens), at most
+ * KC_FILE_MAX bytes: a path like /dev/zero must not eat the memory. 0 or
+ * -1 with errno (EFBIG when too large). *out is NUL-terminated. */
+#define KC_FILE_MAX (4u << 20)
+int kc_read_file(const char *path, char **out, size_t *len);
+
 /* Atomic 0600 write (temp file in the same directory, fsync, rename). */
 int kc_write_file(const char *path, const char *data, size_t len, struct kerr *err);
 

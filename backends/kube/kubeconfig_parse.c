@@ -7,6 +7,7 @@
  * keeps, in the order `kubectl config view -o json` prints them.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -787,4 +788,43 @@ char *kc_resolve(const char *dir, const char *path)
 	clean = clean_path(joined);
 	free(joined);
 	return clean;
+}
+
+int kc_read_file(const char *path, char **out, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			strbuf_release(&sb);
+			errno = e;
+			return -1;
+		}
+		if (!r)
+			break;
+		if (sb.len + (size_t)r > KC_FILE_MAX) {
+			close(fd);
+			if (sb.alloc)
+				memset(sb.buf, 0, sb.alloc);
+			strbuf_release(&sb);
+			errno = EFBIG;
+			return -1;
+		}
+		strbuf_add(&sb, buf, (size_t)r);
+	}
+	close(fd);
+	memset(buf, 0, sizeof buf);
+	*out = strbuf_detach(&sb, len);
+	return 0;
 }

@@ -41,14 +41,14 @@ void kubeconfig_dump_json(struct strbuf *out, const json_t *v)
 	free(s);
 }
 
-int kubeconfig_view_text(const struct kubeconfig *kc, const char *format, int raw, int minify,
+int kubeconfig_view_text(const struct kubeconfig *kc, const char *format, unsigned flags,
 			 struct strbuf *out, struct kerr *err)
 {
 	json_t *v;
 
 	if (format && *format && strcmp(format, "json") && strcmp(format, "yaml"))
 		return kerr_set(err, KERR_USAGE, "unsupported output format \"%s\" (json or yaml)", format);
-	v = kubeconfig_view(kc, raw, minify, err);
+	v = kubeconfig_view_flags(kc, flags, err);
 	if (!v)
 		return -1;
 	if (format && !strcmp(format, "json")) {

@@ -3,7 +3,8 @@
  * view (raw, redacted, minified), the get-contexts table and a connection
  * attempt per context without crashing. Nothing is written and no exec
  * plugin is run (kubeconfig_conn only describes them). Relative paths are
- * resolved against a directory that does not exist, so no file is read. */
+ * resolved against a directory that does not exist; absolute ones are read
+ * (bounded to 4 MiB). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -33,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				__builtin_trap();   /* only --minify may refuse */
 			json_decref(v);
 		}
-	kubeconfig_view_text(kc, "json", 0, 0, &sb, &e);
-	kubeconfig_view_text(kc, "yaml", 1, 0, &sb, &e);
+	kubeconfig_view_text(kc, "json", 0, &sb, &e);
+	kubeconfig_view_text(kc, "yaml", KC_VIEW_RAW, &sb, &e);
 	kubeconfig_get_contexts_text(kc, NULL, 0, 0, &sb, &e);
 	strbuf_release(&sb);
 	names = kubeconfig_contexts(kc);

@@ -179,6 +179,7 @@ for kc in "${shapes[@]}"; do
 	compare "view json raw" config view -o json --raw
 	compare "view json minify" config view -o json --minify
 	compare "view json raw minify" config view -o json --raw --minify
+	compare "view json flatten" config view -o json --flatten
 	compare "current-context" config current-context
 	# kubectl's YAML (sorted keys, its quoting) byte for byte too
 	compare "view yaml" config view
@@ -203,6 +204,13 @@ mkdir -p "$HOME/.kube"
 cp two.yaml "$HOME/.kube/config"
 compare "default view" config view -o json --raw
 compare "default get-contexts" config get-contexts
+
+# --flatten when a named file is missing: both refuse, naming it
+export KUBECONFIG="one.yaml"
+mv pki/ca.crt pki/ca.crt.away
+compare "flatten with a missing file" config view --flatten
+mv pki/ca.crt.away pki/ca.crt
+unset KUBECONFIG
 
 # a file that does not parse: both fail, kurator names the file and line
 printf 'clusters:\n- name: x\n  cluster: {server: a\n' > bad.yaml

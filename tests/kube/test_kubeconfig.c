@@ -368,15 +368,15 @@ static void test_text(void **state)
 	assert_non_null(strstr(sb.buf, "ctx1"));
 	strbuf_reset(&sb);
 	/* Go escapes <, > and & in JSON strings */
-	assert_int_equal(kubeconfig_view_text(kc, "json", 0, 0, &sb, &err), 0);
+	assert_int_equal(kubeconfig_view_text(kc, "json", 0, &sb, &err), 0);
 	assert_non_null(strstr(sb.buf, "\"server\": \"https://a?x=\\u003c1\\u003e\\u0026y\""));
 	assert_non_null(strstr(sb.buf, "{\n    \"kind\": \"Config\",\n    \"apiVersion\": \"v1\",\n    \"preferences\": {},\n"));
 	strbuf_reset(&sb);
-	assert_int_equal(kubeconfig_view_text(kc, "yaml", 0, 0, &sb, &err), 0);
+	assert_int_equal(kubeconfig_view_text(kc, "yaml", 0, &sb, &err), 0);
 	assert_non_null(strstr(sb.buf, "apiVersion: v1\n"));
 	assert_true(strstr(sb.buf, "apiVersion") < strstr(sb.buf, "clusters:"));
 	assert_true(strstr(sb.buf, "current-context") < strstr(sb.buf, "kind: Config"));
-	assert_int_equal(kubeconfig_view_text(kc, "wide", 0, 0, &sb, &err), -1);
+	assert_int_equal(kubeconfig_view_text(kc, "wide", 0, &sb, &err), -1);
 	strbuf_release(&sb);
 	kubeconfig_free(kc);
 }
@@ -601,6 +601,37 @@ static void test_conn(void **state)
 		kube_conn_free(k);
 	}
 	kubeconfig_free(kc);
+
+	/* --flatten: files read relative to the kubeconfig, inlined in place of the path */
+	{
+		static const char flat[] =
+			"clusters:\n- name: k\n  cluster: {server: https://k, certificate-authority: pki/ca.crt, proxy-url: http://p}\n"
+			"users:\n- name: u\n  user: {client-certificate: pki/c.crt, client-key: pki/c.key, tokenFile: secrets/token}\n"
+			"- name: gone\n  user: {client-key: pki/none.key}\n";
+		char *dir = xasprintf("%s/cfg", tmpdir);
+		json_t *v;
+		struct strbuf sb = STRBUF_INIT;
+
+		assert_int_equal(kubeconfig_load_data(flat, strlen(flat), dir, &kc, &err), 0);
+		assert_null(kubeconfig_view_flags(kc, KC_VIEW_FLATTEN, &err));
+		assert_non_null(strstr(err.msg, "pki/none.key"));
+		kubeconfig_free(kc);
+		assert_int_equal(kubeconfig_load_data(flat, strlen(flat) - 48, dir, &kc, &err), 0);
+		v = kubeconfig_view_flags(kc, KC_VIEW_FLATTEN, &err);
+		check_view(v, (const char *const[]){
+			"clusters[k].cluster.certificate-authority-data=" PEM_CERT_B64,
+			"clusters[k].cluster.certificate-authority=<absent>",
+			"users[u].user.client-certificate-data=" PEM_CERT_B64,
+			"users[u].user.client-key-data=" PEM_KEY_B64,
+			"users[u].user.tokenFile=secrets/token", NULL });
+		json_decref(v);
+		/* kubectl's order: the data sits where the path was */
+		assert_int_equal(kubeconfig_view_text(kc, "json", KC_VIEW_FLATTEN, &sb, &err), 0);
+		assert_true(strstr(sb.buf, "certificate-authority-data") < strstr(sb.buf, "proxy-url"));
+		strbuf_release(&sb);
+		kubeconfig_free(kc);
+		free(dir);
+	}
 
 	/* no current-context: a usage error with a hint */
 	assert_int_equal(kubeconfig_load_data("contexts: []\n", 13, NULL, &kc, &err), 0);
