@@ -65,7 +65,7 @@ assert_not_contains "$out" "configmap/cfg" "label selector !key excludes"
 out=$(k get cm --field-selector metadata.name=cfg -o name)
 assert_eq "configmap/cfg" "$out" "field selector"
 
-# watch sees a change made meanwhile
+# watch sees a change made meanwhile (configmaps, then pods)
 k get cm -w >"$T/watch.out" 2>&1 &
 wpid=$!
 TEST_PIDS+=("$wpid")
@@ -74,6 +74,13 @@ k create cm watched --from-literal=a=b >/dev/null
 wait_until 10 grep -q '^watched' "$T/watch.out" || fail "get -w did not see the new configmap"
 kill "$wpid" 2>/dev/null || true
 [ "$(grep -c '^NAME' "$T/watch.out")" = 1 ] || fail "get -w printed the header more than once"
+k get pods -w >"$T/podwatch.out" 2>&1 &
+wpid=$!
+TEST_PIDS+=("$wpid")
+sleep 0.5
+k run watched-pod --image=busybox:1.36 --restart=Never -- sleep 3600 >/dev/null
+wait_until 10 grep -q '^watched-pod' "$T/podwatch.out" || fail "get pods -w did not see the new pod"
+kill "$wpid" 2>/dev/null || true
 
 # create secret, label, select
 k create secret generic s1 --from-literal=password=hunter2 >/dev/null
