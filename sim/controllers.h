@@ -54,7 +54,8 @@ struct sim_ctl {
 	struct sim_watch *watch;
 	json_t *queue;              /* key -> due time (ms, monotonic) */
 	json_t *started;            /* pod uid -> ms when its containers started being created */
-	json_t *hooks_done;         /* "uid/what" -> true: image side effects done once */
+	json_t *hooks_done;         /* pod uid -> {what: value}: image side effects done,
+	                               events recorded (dropped with the pod) */
 	unsigned pod_ip_seq;
 	unsigned sched_seq;         /* round-robin over fitting nodes */
 	/* Service allocators (admission runs in request threads). */

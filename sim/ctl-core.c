@@ -168,8 +168,10 @@ static void on_event(struct sim_ctl *c, const struct sim_event *ev)
 	} else if (is(t, "", "Pod")) {
 		if (!deleted)
 			sim_ctl_enqueue(c, CTL_POD, ns, name, 0);
-		else
+		else {
 			json_object_del(c->started, sim_ctl_str(o, "metadata.uid") ?: "");
+			json_object_del(c->hooks_done, sim_ctl_str(o, "metadata.uid") ?: "");
+		}
 		owner_key(c, o);
 		sim_ctl_enqueue(c, CTL_NS_SERVICES, ns, "", 50);
 	} else if (is(t, "", "Service")) {

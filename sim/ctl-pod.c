@@ -17,6 +17,25 @@
 
 enum stage { ST_UNSCHEDULED, ST_CREATING, ST_RUNNING, ST_DONE };
 
+/* Per-pod memory of what was done (c->hooks_done[uid][what]); dropped
+ * with the pod. */
+static json_t *memo_get(struct sim_ctl *c, const json_t *pod, const char *what)
+{
+	return json_object_get(json_object_get(c->hooks_done, sim_ctl_str(pod, "metadata.uid") ?: ""), what);
+}
+
+static void memo_set(struct sim_ctl *c, const json_t *pod, const char *what, json_t *v /* stolen */)
+{
+	const char *uid = sim_ctl_str(pod, "metadata.uid") ?: "";
+	json_t *m = json_object_get(c->hooks_done, uid);
+
+	if (!m) {
+		m = json_object();
+		json_object_set_new(c->hooks_done, uid, m);
+	}
+	json_object_set_new(m, what, v);
+}
+
 static enum stage pod_stage(const json_t *pod)
 {
 	const char *ph = sim_ctl_str(pod, "status.phase");
@@ -189,10 +208,8 @@ static void schedule(struct sim_ctl *c, json_t *pod)
 	}
 	sim_ctl_rfc3339(ts);
 	if (!json_array_size(fit)) {
-		char key[300];
-		snprintf(key, sizeof key, "%s/unschedulable", sim_ctl_str(pod, "metadata.uid") ?: "");
-		if (!json_object_get(c->hooks_done, key)) {
-			json_object_set_new(c->hooks_done, key, json_true());
+		if (!memo_get(c, pod, "unschedulable")) {
+			memo_set(c, pod, "unschedulable", json_true());
 			st = json_deep_copy(json_object_get(pod, "status"));
 			if (!json_is_object(st)) {
 				json_decref(st);
@@ -439,16 +456,15 @@ static int running_hooks(struct sim_ctl *c, const json_t *pod)
 
 	json_array_foreach(json_object_get(json_object_get(pod, "spec"), "containers"), i, ct) {
 		const struct sim_img *img = sim_img_lookup(pod, ct);
-		char key[400];
+		char key[300];
 
 		if (!img || !img->running)
 			continue;
-		snprintf(key, sizeof key, "%s/running/%s", sim_ctl_str(pod, "metadata.uid") ?: "",
-			 sim_ctl_str(ct, "name") ?: "");
-		if (json_object_get(c->hooks_done, key))
+		snprintf(key, sizeof key, "running/%s", sim_ctl_str(ct, "name") ?: "");
+		if (memo_get(c, pod, key))
 			continue;
 		if (img->running(c, pod, ct) == 0)
-			json_object_set_new(c->hooks_done, key, json_true());
+			memo_set(c, pod, key, json_true());
 		else
 			retry = 1;
 	}
@@ -497,7 +513,7 @@ void sim_ctl_pod(struct sim_ctl *c, const char *ns, const char *name)
 	enum stage stage;
 	int64_t now = sim_ctl_now_ms(), t0;
 	long delay = sim_ctl_ready_delay_ms();
-	char msg[700], key[400];
+	char msg[700];
 	size_t i;
 
 	if (!pod || sim_ctl_terminating(pod))
@@ -540,10 +556,9 @@ void sim_ctl_pod(struct sim_ctl *c, const char *ns, const char *name)
 	/* ST_CREATING */
 	if (missing_volume(c, pod, msg, sizeof msg)) {
 		int64_t last;
-		snprintf(key, sizeof key, "%s/failedmount", uid);
-		last = json_integer_value(json_object_get(c->hooks_done, key));
+		last = json_integer_value(memo_get(c, pod, "failedmount"));
 		if (!last || now - last >= 10000) {
-			json_object_set_new(c->hooks_done, key, json_integer(now));
+			memo_set(c, pod, "failedmount", json_integer(now));
 			sim_ctl_event(c, pod, "Warning", "FailedMount", "kubelet", "%s", msg);
 		}
 		json_object_del(c->started, uid);
