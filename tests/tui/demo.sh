@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# demo.sh - `kurator demo` on a terminal: the simulator starts in the
+# background and the TUI shows its 3 clusters with their nodes within 2 s.
+source "$TESTS_DIR/common.sh"
+source "$TESTS_DIR/tui/tui_lib.sh"
+
+demo_dir="$XDG_STATE_HOME/kurator/demo"
+demo_cleanup() {
+	local rc=$?
+	# The demo's simulator outlives kurator by design: stop it by its PID.
+	if [ -s "$demo_dir/sim.pid" ]; then
+		TEST_PIDS+=("$(cat "$demo_dir/sim.pid")")
+	fi
+	(exit $rc)
+	test_cleanup
+}
+trap demo_cleanup EXIT
+
+tmux_start KURATOR_SIM="$KURATOR_SIM" "$KURATOR" demo
+tmux_wait 30 "Fleet"
+start=$(date +%s%N)
+for want in host member1 member2; do
+	tmux_wait 2 "$want"
+done
+KUBECONFIG_SIM="$demo_dir/kubeconfig"
+[ -s "$KUBECONFIG_SIM" ] || fail "no demo kubeconfig at $KUBECONFIG_SIM"
+# Every cluster's node count reaches its total (N/N nodes ready, N > 0).
+wait_until 2 bash -c "[ \$(tmux -L $TMUX_SOCKET capture-pane -p -t t | grep -cE '(host|member1|member2) .* ([1-9][0-9]*)/\\2 nodes ready') = 3 ]" ||
+	fail "clusters without their nodes: $(tmux_screen | head -20)"
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+note "3 clusters with their nodes ${elapsed} ms after the TUI opened"
+[ "$elapsed" -le 2000 ] || fail "took ${elapsed} ms (> 2 s)"
+if have_kubectl 30; then
+	for c in host member1 member2; do
+		n=$(kubectl_at 30 --context "$c" get nodes -o name | head -n1)
+		tmux_wait 2 "${n#node/}"
+	done
+fi
+tui_quit
+tmux_stop
+"$KURATOR" demo stop >/dev/null
+exit 0
