@@ -42,12 +42,49 @@ static char *home_dir(void)
 	return xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
 }
 
+/* Whether the stream's first document is empty ("---" straight after
+ * "---" or "..."): kubectl decodes only the first document, empty or not,
+ * while yj_load_* skip empty documents. */
+static int first_doc_empty(const char *s, size_t len)
+{
+	const char *end = s + len;
+	int started = 0;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end, *p = s;
+		int marker;
+
+		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		marker = 0;
+		if (e - p >= 3 && (!strncmp(p, "---", 3) || !strncmp(p, "...", 3))) {
+			/* a bare marker: nothing but blanks or a comment after it */
+			const char *q = p + 3;
+			while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+				q++;
+			marker = (q == p + 3 && q < e) ? 0 : (q == e || *q == '#');
+		}
+		if (p == e || *p == '#' || (!started && *p == '%')) {
+			/* blank, comment or directive */
+		} else if (marker && p == s) {
+			if (started)
+				return 1;
+			started = 1;
+		} else {
+			return 0;
+		}
+		s = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
 static int load_one(struct kubeconfig *kc, const char *file, struct kerr *err)
 {
 	struct stat st;
 	json_t *docs = NULL;
-	char *dir;
-	int rc;
+	char *dir, *data;
+	size_t len;
+	int rc, empty;
 
 	if (stat(file, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
@@ -56,11 +93,18 @@ static int load_one(struct kubeconfig *kc, const char *file, struct kerr *err)
 	}
 	if (S_ISDIR(st.st_mode))
 		return kerr_set(err, KERR_INVALID, "error loading kubeconfig \"%s\": is a directory", file);
-	if (yj_load_file(file, &docs, err) < 0)
+	if (kc_read_file(file, &data, &len) < 0)
+		return kerr_set(err, KERR_FAIL, "error loading kubeconfig \"%s\": %s", file,
+				errno == EFBIG ? "larger than 4 MiB" : strerror(errno));
+	rc = yj_load_stream(data, len, file, &docs, err);
+	empty = first_doc_empty(data, len);
+	memset(data, 0, len);
+	free(data);
+	if (rc < 0)
 		return kerr_prefix(err, "error loading kubeconfig \"%s\"", file);
 	dir = kc_abs_dir(file);
 	/* like sigs.k8s.io/yaml, only the first document counts */
-	rc = kc_parse_doc(json_array_size(docs) ? json_array_get(docs, 0) : NULL, file, dir, kc, err);
+	rc = kc_parse_doc(!empty && json_array_size(docs) ? json_array_get(docs, 0) : NULL, file, dir, kc, err);
 	free(dir);
 	json_decref(docs);
 	return rc;
