@@ -78,6 +78,10 @@ long kube_retry_delay_ms(int attempt, long retry_after_s, double rnd);
  * cancelled. */
 int kube_sleep_ms(long ms);
 int kube_cancelled(void);
+/* Worker threads of a call made inside a job act for that job: its
+ * cancellation aborts their transfers too. NULL clears. */
+struct job;
+void kube_thread_act_for(struct job *job);
 
 /* Transport failure (libcurl code) into err: which server, why, a hint. */
 int kube_curl_error(struct kerr *err, const struct kube_client *c, int curl_code,

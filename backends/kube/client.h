@@ -162,6 +162,25 @@ struct kube_apply_opts {
  * back as KERR_CONFLICT with the conflicting managers and fields. */
 int kube_apply(struct kube_client *c, const json_t *obj, const struct kube_apply_opts *opts,
 	       json_t **out, int *created, struct kerr *err);
+/* Apply many objects concurrently (the client is thread-safe; the server
+ * does the work). Up to `parallel` requests in flight (0 = 8). cb (may be
+ * NULL) runs once per object, never two at once, in completion order;
+ * returning non-zero stops starting new applies. Returns 0 when no
+ * apply failed (and it was not cancelled), else -1 with err naming the first failure (by
+ * position) and how many failed. Objects that depend on each other (a CRD
+ * and its instances, a Namespace and what goes in it) belong in separate
+ * batches. Cancellation of the calling job reaches every request. */
+struct kube_apply_result {
+	size_t index;               /* position in objs */
+	const json_t *obj;          /* borrowed */
+	const json_t *live;         /* the server's answer, NULL on error; valid during cb */
+	int created;
+	const struct kerr *err;     /* NULL on success */
+};
+int kube_apply_batch(struct kube_client *c, const json_t *objs, const struct kube_apply_opts *opts,
+		     int parallel, int (*cb)(const struct kube_apply_result *res, void *arg),
+		     void *arg, struct kerr *err);
+
 /* The objects of a manifest stream as kubectl sees them: every document
  * whose kind ends in "List" and that has an items array (List,
  * ConfigMapList, ...) is replaced by its items; nulls are dropped. New

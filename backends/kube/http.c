@@ -35,9 +35,16 @@ long long kube_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static __thread struct job *acting_for;
+
+void kube_thread_act_for(struct job *job)
+{
+	acting_for = job;
+}
+
 int kube_cancelled(void)
 {
-	return job_cancelled(job_current());
+	return job_cancelled(acting_for ? acting_for : job_current());
 }
 
 int kube_sleep_ms(long ms)

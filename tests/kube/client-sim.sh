@@ -7,11 +7,12 @@
 . "$TESTS_DIR/common.sh"
 KT=${1:?kube-tool path}
 have_kubectl 30 || skip "kubectl 1.30 not installed"
+PY=$(command -v /usr/bin/python3 || command -v python3) || skip "python3 not installed"
 start_sim --clusters host,member1
 
 kt() { "$KT" --kubeconfig "$KUBECONFIG_SIM" "$@"; }
 k() { kubectl_at 30 "$@"; }
-jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+jget() { $PY -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 # ---- version and discovery ----------------------------------------------------
 out=$(kt version) || fail "version: $out"
@@ -122,10 +123,11 @@ out=$(kt -n apps-ns patch cm nothere application/merge-patch+json '{}' 2>&1) && 
 assert_contains "$out" "configmaps \"nothere\" not found"
 
 # ---- list ----------------------------------------------------------------------------
-for i in 1 2 3 4 5 6 7; do
-	k create cm "c$i" -n apps-ns --from-literal=i=$i >/dev/null
-	k label cm "c$i" -n apps-ns batch=yes >/dev/null
-done
+$PY -c 'import json
+print(json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+    {"apiVersion": "v1", "kind": "ConfigMap", "data": {"i": str(i)},
+     "metadata": {"name": "c%d" % i, "namespace": "apps-ns", "labels": {"batch": "yes"}}} for i in range(1, 8)]}))' \
+	| k create --validate=false -f - >/dev/null
 names=$(kt -n apps-ns list cm -l batch=yes --limit 2 | jget '" ".join(sorted(i["metadata"]["name"] for i in d["items"]))')
 assert_eq "c1 c2 c3 c4 c5 c6 c7" "$names" "paged list with a label selector"
 k get cm -n apps-ns -l batch=yes -o json | jget 'len(d["items"])' | grep -qx 7 || fail "kubectl disagrees"
@@ -230,6 +232,31 @@ out=$(kt -n apps-ns logs "$pod" --timestamps --tail 1)
 [[ "$out" =~ ^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T ]] || fail "timestamps: $out"
 out=$(kt -n apps-ns logs "$pod" -c nosuch 2>&1) && fail "logs of a missing container"
 assert_contains "$out" "nosuch"
+
+# ---- many objects at once: kube-prometheus (CRDs first, then the rest) ----------
+M=$MANIFESTS/kube-prometheus
+[ -d "$M/setup" ] || fail "no kube-prometheus manifests in $M"
+out=$(kt apply --parallel 8 "$M/setup") || fail "parallel apply of setup: $out"
+k wait --for=condition=Established --timeout=20s $(k get crd -o name | grep monitoring.coreos.com) >/dev/null
+out=$(kt apply --parallel 8 "$M/main") || fail "parallel apply of main: $out"
+# what kubectl would apply, counted per kind (one pass over the files)
+$PY -c 'import collections, glob, sys, yaml
+n = collections.Counter()
+for f in glob.glob(sys.argv[1] + "/*.yaml"):
+    for d in yaml.load_all(open(f), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        if not d: continue
+        for i in (d.get("items", []) if d.get("kind", "").endswith("List") else [d]):
+            n[i["kind"]] += 1
+for k, v in n.items(): print(k, v)' "$M/main" > "$T/kinds"
+count_kind() { awk -v k="$1" '$1 == k {print $2}' "$T/kinds"; }
+assert_eq "$(wc -l <<<"$out")" "$(awk '{s += $2} END {print s}' "$T/kinds")" "objects applied"
+for kind in ServiceMonitor PrometheusRule ClusterRole; do
+	assert_eq "$(count_kind $kind)" "$(grep -c "^$kind/" <<<"$out")" "$kind lines"
+done
+assert_eq "$(count_kind ServiceMonitor)" "$(k get servicemonitors -n monitoring -o name | wc -l)" "ServiceMonitors seen by kubectl"
+assert_eq "$(count_kind PrometheusRule)" "$(k get prometheusrules -n monitoring -o name | wc -l)" "PrometheusRules seen by kubectl"
+mf=$(k get prometheus k8s -n monitoring -o json --show-managed-fields | jget '[m["manager"] for m in d["metadata"]["managedFields"]]')
+assert_eq "['kurator']" "$mf" "managedFields of a custom resource"
 
 # ---- auth -------------------------------------------------------------------------------------------
 cp "$KUBECONFIG_SIM" "$T/kc2"

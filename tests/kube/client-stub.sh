@@ -8,13 +8,13 @@
 . "$TESTS_DIR/common.sh"
 KT=${1:?kube-tool path}
 command -v openssl >/dev/null || skip "openssl not installed"
-command -v python3 >/dev/null || skip "python3 not installed"
+PY=$(command -v /usr/bin/python3 || command -v python3) || skip "python3 not installed"
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=stub \
 	-addext subjectAltName=IP:127.0.0.1,DNS:stub.example -keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other \
 	-addext subjectAltName=IP:127.0.0.1 -keyout "$T/other-key.pem" -out "$T/other.pem" 2>/dev/null
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 echo expired-token > "$T/token"
 chmod 600 "$T/token"
 LOG="$T/stub-requests.log"
@@ -41,7 +41,7 @@ EOF
 }
 kubeconfig "$T/kc" "$PORT" cert.pem
 
-python3 "$TESTS_DIR/kube/client-stub.py" "$PORT" "$T/cert.pem" "$T/key.pem" "$T/token" "$LOG" \
+"$PY" "$TESTS_DIR/kube/client-stub.py" "$PORT" "$T/cert.pem" "$T/key.pem" "$T/token" "$LOG" \
 	> "$T/stub.log" 2>&1 &
 TEST_PIDS+=($!)
 wait_until 10 grep -q ready "$T/stub.log" || fail "stub did not start"
@@ -180,7 +180,7 @@ assert_eq 2 "$(cat "$T/plugin.count")" "plugin runs"
 assert_eq $((before + 1)) "$(count '^401')" "one 401 with the stale token"
 
 # nothing listening: connect errors are retried, then reported with a hint
-FREE=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+FREE=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 kubeconfig "$T/kc-closed" "$FREE" cert.pem
 out=$("$KT" --kubeconfig "$T/kc-closed" version 2>&1) && fail "closed port"
 assert_contains "$out" "error: network"

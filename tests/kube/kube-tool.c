@@ -37,7 +37,7 @@ struct tool {
 	long events;              /* watch: stop after N events (0 = never) */
 	int timeout_s;
 	int once, bookmarks;
-	int force, dry_run;
+	int force, dry_run, parallel;
 	const char *manager;
 	int wait;
 	long timeout_ms;
@@ -58,7 +58,7 @@ static int usage(void)
 		"  version | resources | resolve WHAT | resolve-gvk APIVERSION KIND\n"
 		"  get RES NAME | list RES [-A] [-l SEL] [--field-selector S] [--limit N] [--one-page] [--table] [--metadata]\n"
 		"  list-each RES [...list options] | watch RES [--rv RV] [--events N] [--once] [--bookmarks]\n"
-		"  apply FILE|DIR... [--force] [--dry-run] [--manager M] | create FILE | patch RES NAME TYPE PATCH\n"
+		"  apply FILE|DIR... [--force] [--dry-run] [--parallel N] [--manager M] | create FILE | patch RES NAME TYPE PATCH\n"
 		"  delete RES NAME [--wait] [--wait-ms N] [--propagation P] [--ignore-not-found]\n"
 		"  wait RES NAME COND [--status S] [--wait-ms N]\n"
 		"  logs POD [-c C] [-f] [--tail N] [--since S] [--timestamps] [--previous] [--lines N]\n"
@@ -215,6 +215,19 @@ static int load_docs(int nfiles, char **files, json_t *docs, struct kerr *e)
 	return 0;
 }
 
+static int on_applied(const struct kube_apply_result *res, void *arg)
+{
+	const char *kind = json_string_value(json_object_get(res->obj, "kind"));
+	const char *name = json_string_value(json_object_get(json_object_get(res->obj, "metadata"), "name"));
+
+	(void)arg;
+	if (res->err)
+		fprintf(stderr, "failed %s/%s: %s\n", kind ? kind : "?", name ? name : "?", res->err->msg);
+	else
+		printf("%s/%s %s\n", kind ? kind : "?", name ? name : "?", res->created ? "created" : "configured");
+	return 0;
+}
+
 static int cmd_apply(struct tool *t, int nfiles, char **files, int create, struct kerr *e)
 {
 	struct kube_apply_opts o = { .field_manager = t->manager, .force = t->force,
@@ -227,6 +240,11 @@ static int cmd_apply(struct tool *t, int nfiles, char **files, int create, struc
 	if (load_docs(nfiles, files, docs, e) < 0) {
 		json_decref(docs);
 		return -1;
+	}
+	if (t->parallel && !create) {
+		rc = kube_apply_batch(t->c, docs, &o, t->parallel, on_applied, NULL, e);
+		json_decref(docs);
+		return rc;
 	}
 	json_array_foreach(docs, i, d) {
 		const char *kind = json_string_value(json_object_get(d, "kind"));
@@ -490,6 +508,7 @@ int main(int argc, char **argv)
 		{ "bookmarks", no_argument, NULL, 'B' },
 		{ "force", no_argument, NULL, 'f' + 256 },
 		{ "dry-run", no_argument, NULL, 'D' },
+		{ "parallel", required_argument, NULL, 'j' },
 		{ "manager", required_argument, NULL, 'M' },
 		{ "wait", no_argument, NULL, 'w' },
 		{ "wait-ms", required_argument, NULL, 'm' },
@@ -535,6 +554,7 @@ int main(int argc, char **argv)
 		case 'B': t.bookmarks = 1; break;
 		case 'f' + 256: t.force = 1; break;
 		case 'D': t.dry_run = 1; break;
+		case 'j': t.parallel = atoi(optarg); break;
 		case 'M': t.manager = optarg; break;
 		case 'w': t.wait = 1; break;
 		case 'm': t.timeout_ms = atol(optarg); break;
