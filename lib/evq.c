@@ -326,13 +326,20 @@ void job_release(struct job *job)
 
 int job_join(struct job *job)
 {
-	int rc;
+	int rc, join;
 
 	pthread_mutex_lock(&job->lock);
 	while (!job->finished)
 		pthread_cond_wait(&job->cond, &job->lock);
 	rc = job->result;
+	join = !job->joined;
+	job->joined = 1;
 	pthread_mutex_unlock(&job->lock);
+	/* The thread's own exit (TLS destructors, e.g. OpenSSL's per-thread
+	 * error state) is part of the job: a caller about to exit must not
+	 * race it. */
+	if (join)
+		pthread_join(job->thread, NULL);
 	return rc;
 }
 
