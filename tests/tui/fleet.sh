@@ -15,15 +15,16 @@ for c in host member1 member2; do
 	done
 done
 [ "${#nodes[@]}" -ge 3 ] || fail "the simulator has too few nodes: ${nodes[*]}"
+limit=$(tui_limit_ms)
 start=$(date +%s%N)
 tmux_start "$KURATOR" --kubeconfig "$KUBECONFIG_SIM"
 for want in host member1 member2 "${nodes[@]}"; do
-	left=$(( 2000 - ($(date +%s%N) - start) / 1000000 ))
-	[ "$left" -gt 0 ] || fail "not on screen within 2 s: $want"
+	left=$(( limit - ($(date +%s%N) - start) / 1000000 ))
+	[ "$left" -gt 0 ] || fail "not on screen within $limit ms: $want"
 	tmux_wait "$(( (left + 999) / 1000 ))" "$want"
 done
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
-[ "$elapsed" -le 2000 ] || fail "3 clusters and their nodes took ${elapsed} ms (> 2 s)"
+[ "$elapsed" -le "$limit" ] || fail "3 clusters and their nodes took ${elapsed} ms (> $limit)"
 note "3 clusters and their nodes on screen after ${elapsed} ms"
 screen=$(tmux_screen)
 assert_contains "$screen" "nodes ready" "cluster rows carry node counts"

@@ -54,3 +54,12 @@ tui_check_stderr() {
 		fail "sanitizer report from kurator"
 	fi
 }
+# The "within 2 s" acceptance bound; sanitizer builds run several times
+# slower, so they get three times as long (the plain build keeps 2 s).
+tui_limit_ms() {
+	if ldd "$KURATOR" 2>/dev/null | grep -q libasan; then
+		echo 6000
+	else
+		echo 2000
+	fi
+}
