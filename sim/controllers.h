@@ -186,6 +186,7 @@ extern const struct sim_img sim_img_volcano_admission_init;
 extern const struct sim_img sim_img_volcano_admission;
 extern const struct sim_img sim_img_volcano_scheduler;
 extern const struct sim_img sim_img_volcano_controllers;
+extern const struct sim_img sim_img_prometheus_operator;
 /* The image entry for a container, NULL for unknown images. */
 const struct sim_img *sim_img_lookup(const json_t *pod, const json_t *container);
 

@@ -66,6 +66,7 @@ static const struct sim_img *const images[] = {
 	&sim_img_volcano_admission,
 	&sim_img_volcano_scheduler,
 	&sim_img_volcano_controllers,
+	&sim_img_prometheus_operator,
 	&img_ksm,
 	&img_node_exporter,
 };

@@ -38,9 +38,12 @@ echo "$reasons" | grep -q "^volcano-admission-[a-z0-9]*-[a-z0-9]* FailedMount" |
 	note "admission pod started after the Secret without waiting (fast Job)"
 
 # caBundle in every webhook of every Volcano webhook configuration
-wait_until 15 test -z "$(k get validatingwebhookconfigurations,mutatingwebhookconfigurations \
-	-o jsonpath='{range .items[*]}{range .webhooks[*]}{.clientConfig.service.name}={.clientConfig.caBundle}{"\n"}{end}{end}' |
-	grep '^volcano-admission-service=$')" || fail "a Volcano webhook has no caBundle"
+all_bundled() {
+	! k get validatingwebhookconfigurations,mutatingwebhookconfigurations \
+		-o jsonpath='{range .items[*]}{range .webhooks[*]}{.clientConfig.service.name}={.clientConfig.caBundle}{"\n"}{end}{end}' |
+		grep -q '^volcano-admission-service=$'
+}
+wait_until 15 all_bundled || fail "a Volcano webhook has no caBundle"
 n=$(k get validatingwebhookconfigurations,mutatingwebhookconfigurations \
 	-o jsonpath='{range .items[*]}{range .webhooks[*]}{.clientConfig.caBundle}{"\n"}{end}{end}' | grep -c "^$ca$")
 [ "$n" -ge 7 ] || fail "caBundle is the admission CA in only $n webhooks"

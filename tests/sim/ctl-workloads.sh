@@ -117,7 +117,8 @@ ip=$(k get svc web -o jsonpath='{.spec.clusterIP}')
 [[ "$ip" =~ ^10\.(9[6-9]|10[0-9]|11[01])\. ]] || fail "ClusterIP $ip outside 10.96.0.0/12"
 np=$(k get svc web -o jsonpath='{.spec.ports[0].nodePort}')
 [ "$np" -ge 30000 ] && [ "$np" -le 32767 ] || fail "nodePort $np outside 30000-32767"
-wait_until 10 test "$(k get ep web -o jsonpath='{.subsets[0].addresses[*].ip}' | wc -w)" = 3 ||
+three_endpoints() { [ "$(k get ep web -o jsonpath='{.subsets[0].addresses[*].ip}' | wc -w)" = 3 ]; }
+wait_until 10 three_endpoints ||
 	fail "endpoints: $(k get ep web -o json)"
 assert_eq "web" "$(k get endpointslices -l kubernetes.io/service-name=web -o jsonpath='{.items[0].metadata.labels.kubernetes\.io/service-name}')" "EndpointSlice"
 
@@ -130,7 +131,8 @@ metadata: {name: robot-token, annotations: {kubernetes.io/service-account.name: 
 type: kubernetes.io/service-account-token
 EOF
 k apply -f "$T/tok.yaml" >/dev/null
-wait_until 10 test -n "$(k get secret robot-token -o jsonpath='{.data.token}')" || fail "token not filled"
+token_filled() { [ -n "$(k get secret robot-token -o jsonpath='{.data.token}')" ]; }
+wait_until 10 token_filled || fail "token not filled"
 tok=$(k get secret robot-token -o jsonpath='{.data.token}' | base64 -d)
 [ -n "$(k get secret robot-token -o jsonpath='{.data.ca\.crt}')" ] || fail "ca.crt not filled"
 assert_eq "default" "$(k get secret robot-token -o jsonpath='{.data.namespace}' | base64 -d)" "namespace filled"
@@ -150,5 +152,6 @@ assert_contains "$out" "node_cpu_seconds_total{" "node cpu"
 
 # ---- garbage: deleting the Deployment removes its ReplicaSets and pods
 k delete deploy web >/dev/null
-wait_until 20 test -z "$(k get rs,pods -l app=web -o name 2>/dev/null)" || fail "ReplicaSets/pods not collected"
+web_gone() { [ -z "$(k get rs,pods -l app=web -o name 2>/dev/null)" ]; }
+wait_until 20 web_gone || fail "ReplicaSets/pods not collected"
 exit 0
