@@ -11,7 +11,9 @@
 #include "lib/strbuf.h"
 
 /* Dotted path lookup: jx_get(obj, "metadata.labels") ; a key with dots can
- * be escaped as "metadata.labels.app\\.kubernetes\\.io/name". */
+ * be escaped as "metadata.labels.app\\.kubernetes\\.io/name"; a decimal
+ * segment indexes an array ("spec.containers.0.image"). An empty path
+ * returns obj itself. */
 json_t *jx_get(const json_t *obj, const char *path);
 const char *jx_str(const json_t *obj, const char *path);          /* NULL if not a string */
 const char *jx_str_or(const json_t *obj, const char *path, const char *dflt);
@@ -28,8 +30,11 @@ const char *jx_namespace(const json_t *obj);
 const char *jx_kind(const json_t *obj);
 const char *jx_api_version(const json_t *obj);
 
-/* Serialise compactly (JSON_COMPACT) or indented like kubectl -o json
- * (4 spaces, keys as stored). Appends to out. */
+/* Serialise compactly or indented like kubectl -o json (4 spaces, keys as
+ * stored), with Go's encoding/json conventions: <, > and & escaped as
+ * \u003c \u003e \u0026, shortest round-trip floats (1e-7, 0.1, 1e+21).
+ * Integral floats of 2^63 and beyond keep an exponent so that jansson can
+ * read the output back. No trailing newline. Appends to out. */
 void jx_dump_compact(struct strbuf *out, const json_t *v);
 void jx_dump_pretty(struct strbuf *out, const json_t *v);
 
