@@ -33,7 +33,7 @@ note "3 clusters with their nodes ${elapsed} ms after the TUI opened"
 [ "$elapsed" -le "$limit" ] || fail "took ${elapsed} ms (> $limit ms)"
 if have_kubectl 30; then
 	for c in host member1 member2; do
-		n=$(kubectl_at 30 --context "$c" get nodes -o name | head -n1)
+		n=$(kubectl_at 30 --context "$c" get nodes -o name | sed -n 1p)
 		tmux_wait 2 "${n#node/}"
 	done
 fi

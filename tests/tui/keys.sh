@@ -61,7 +61,7 @@ tmux_stop
 tmux_start "$T/run.sh"
 tmux_wait 5 "member1"
 pid=$(tmux_child_pid)
-pid=$(ps -o pid= --ppid "$pid" | head -n1 | tr -d ' ')
+pid=$(ps -o pid= --ppid "$pid" | sed -n 1p | tr -d ' ')
 [ -n "$pid" ] || fail "cannot find kurator's pid"
 kill -TERM "$pid"
 tmux_wait 5 "DONE"

@@ -11,7 +11,7 @@ k() { kubectl_at 30 "$@"; }
 k create deployment tuitest-log --image=nginx:1.27 >/dev/null
 k wait --for=condition=Available deploy/tuitest-log --timeout=30s >/dev/null ||
 	fail "deployment never Available"
-pod=$(k get pods -l app=tuitest-log -o name | head -n1)
+pod=$(k get pods -l app=tuitest-log -o name | sed -n 1p)
 pod=${pod#pod/}
 
 tui_start

@@ -8,7 +8,7 @@ tmux_resize() { tmux -L "$TMUX_SOCKET" resize-window -t t -x "$1" -y "$2"; }
 tmux_child_pid() {
 	local ppid
 	ppid=$(tmux -L "$TMUX_SOCKET" display -p -t t '#{pane_pid}')
-	ps -o pid= --ppid "$ppid" | head -n1 | tr -d ' '
+	ps -o pid= --ppid "$ppid" | sed -n 1p | tr -d ' '
 }
 # tui_sim ARGS...: a simulator whose workloads become ready quickly.
 tui_sim() {
@@ -27,7 +27,7 @@ tui_filter() {
 	tmux_send Enter
 }
 # Lines of the screen that mention TEXT (for messages).
-screen_has() { tmux_screen | grep -qF -- "$1"; }
+screen_has() { [[ "$(tmux_screen)" == *"$1"* ]]; }
 # tmux_stop: end the tmux server and wait until it is gone (a new one on
 # the same socket must not race the old one's exit).
 tmux_stop() {
@@ -57,9 +57,8 @@ tui_check_stderr() {
 # The "within 2 s" acceptance bound; sanitizer builds run several times
 # slower, so they get three times as long (the plain build keeps 2 s).
 tui_limit_ms() {
-	if ldd "$KURATOR" 2>/dev/null | grep -q libasan; then
-		echo 6000
-	else
-		echo 2000
-	fi
+	case "$(ldd "$KURATOR" 2>/dev/null)" in
+	*libasan*) echo 6000 ;;
+	*) echo 2000 ;;
+	esac
 }
