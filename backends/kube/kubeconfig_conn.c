@@ -301,7 +301,7 @@ int kubeconfig_conn(const struct kubeconfig *kc, const char *context,
 	ctx = kc_map_find(&kc->contexts, context);
 	if (!ctx) {
 		kerr_set(err, KERR_NOTFOUND, "context \"%s\" does not exist in the kubeconfig", context);
-		return kerr_hint(err, "kurator config get-contexts lists the contexts");
+		return kerr_hint(err, "kurator config get-contexts");
 	}
 	cname = sget(ctx->obj, "cluster");
 	uname = sget(ctx->obj, "user");

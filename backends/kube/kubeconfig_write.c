@@ -292,7 +292,7 @@ int kubeconfig_use_context(struct kubeconfig *kc, const char *context, struct ke
 		return kerr_set(err, KERR_USAGE, "empty context name");
 	if (!kubeconfig_has_context(kc, context)) {
 		kerr_set(err, KERR_NOTFOUND, "no context exists with the name: \"%s\"", context);
-		return kerr_hint(err, "kurator config get-contexts lists the contexts");
+		return kerr_hint(err, "kurator config get-contexts");
 	}
 	if (kc->current && !strcmp(kc->current, context))
 		return 0;
