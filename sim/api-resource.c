@@ -132,6 +132,62 @@ static int parse_body(const struct sim_req *req, int allow_yaml, json_t **out, s
 			     je.text);
 }
 
+/* ---- fieldValidation=Strict for custom resources ------------------------------ */
+
+/* Collect fields the schema does not declare, like the apiserver's
+ * structural-schema check. Levels with combinators, additionalProperties or
+ * x-kubernetes-preserve-unknown-fields accept anything. */
+static void unknown_fields(const json_t *schema, const json_t *v, const char *path, int root,
+			   struct strbuf *out)
+{
+	const json_t *props = json_object_get(schema, "properties"), *x;
+	const char *k;
+	size_t i;
+	char sub[1024];
+
+	if (!schema || json_is_true(json_object_get(schema, "x-kubernetes-preserve-unknown-fields")))
+		return;
+	if (json_is_array(v)) {
+		json_array_foreach((json_t *)v, i, x) {
+			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			unknown_fields(json_object_get(schema, "items"), x, sub, 0, out);
+		}
+		return;
+	}
+	if (!json_is_object(v) || !props || json_object_get(schema, "additionalProperties") ||
+	    json_object_get(schema, "allOf") || json_object_get(schema, "anyOf") || json_object_get(schema, "oneOf"))
+		return;
+	json_object_foreach((json_t *)v, k, x) {
+		int meta = !strcmp(k, "apiVersion") || !strcmp(k, "kind") || !strcmp(k, "metadata");
+		if (meta && (root || json_is_true(json_object_get(schema, "x-kubernetes-embedded-resource"))))
+			continue;
+		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", k);
+		if (!json_object_get(props, k)) {
+			if (out->len)
+				strbuf_addstr(out, ", ");
+			strbuf_addf(out, "unknown field \"%s\"", sub);
+			continue;
+		}
+		unknown_fields(json_object_get(props, k), x, sub, 0, out);
+	}
+}
+
+static int strict_check(const struct sim_req *req, const json_t *obj, struct kerr *err)
+{
+	const char *fv = sim_req_query(req, "fieldValidation");
+	struct strbuf bad = STRBUF_INIT;
+	int rc = 0;
+
+	if (!fv || strcmp(fv, "Strict") || !req->type->schema || !req->type->crd_name)
+		return 0;
+	unknown_fields(req->type->schema, obj, "", 1, &bad);
+	if (bad.len)
+		rc = sim_kerr_http(err, 400, "BadRequest", "%s in version \"%s\" cannot be handled as a %s: strict decoding error: %s",
+				   req->type->kind, req->type->version, req->type->kind, bad.buf);
+	strbuf_release(&bad);
+	return rc;
+}
+
 /* ---- get / list ------------------------------------------------------------ */
 
 static int do_get(struct sim_req *req, struct sim_resp *resp, struct kerr *err)
@@ -439,6 +495,10 @@ static int do_create(struct sim_req *req, struct sim_resp *resp, struct kerr *er
 		return sim_kerr_http(err, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
 	if (parse_body(req, 1, &body, err))
 		return -1;
+	if (strict_check(req, body, err)) {
+		json_decref(body);
+		return -1;
+	}
 	o.manager = manager_of(req, mbuf, sizeof mbuf);
 	rc = sim_store_create(req->cl->store, req->type, req->ns, body, &o, &out, err);
 	json_decref(body);
@@ -458,6 +518,10 @@ static int do_update(struct sim_req *req, struct sim_resp *resp, struct kerr *er
 
 	if (parse_body(req, 1, &body, err))
 		return -1;
+	if (!req->subresource && strict_check(req, body, err)) {
+		json_decref(body);
+		return -1;
+	}
 	o.manager = manager_of(req, mbuf, sizeof mbuf);
 	rc = sim_store_update(req->cl->store, req->type, req->ns, req->name, body, &o, &out, err);
 	json_decref(body);
@@ -502,6 +566,11 @@ static int do_patch(struct sim_req *req, struct sim_resp *resp, struct kerr *err
 		return sim_kerr_http(err, 400, "BadRequest",
 				     pt == SIM_PATCH_JSON ? "json: cannot unmarshal object into Go value of type jsonpatch.Patch"
 							  : "json: cannot unmarshal array into Go value of type map[string]interface {}");
+	}
+	/* an apply configuration or a merge patch has the object's shape */
+	if ((pt == SIM_PATCH_APPLY || pt == SIM_PATCH_MERGE) && !req->subresource && strict_check(req, body, err)) {
+		json_decref(body);
+		return -1;
 	}
 	o.manager = manager_of(req, mbuf, sizeof mbuf);
 	rc = sim_store_patch(req->cl->store, req->type, req->ns, req->name, pt, body, &o, &out, &created, err);

@@ -134,11 +134,16 @@ void sim_crd_sync(struct sim_store *st, const json_t *crd, int deleted)
 					t->crd_name = xstrdup(crd_name);
 				}
 				json_t *pc = json_object_get(v, "additionalPrinterColumns");
+				json_t *schema = json_object_get(json_object_get(v, "schema"), "openAPIV3Schema");
 				if (!json_equal(pc, t->printer_columns)) {
 					/* readers (Table rows of running watches) hold no
 					 * reference: keep the old columns until the store goes */
 					sim_store_retire(st, t->printer_columns);
 					t->printer_columns = json_incref(pc);
+				}
+				if (!json_equal(schema, t->schema)) {
+					sim_store_retire(st, t->schema);
+					t->schema = json_incref(schema);
 				}
 				if (json_is_false(json_object_get(v, "served")))
 					t->served = 0;

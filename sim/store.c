@@ -723,6 +723,42 @@ static int spec_changed(const json_t *a, const json_t *b)
 	return 0;
 }
 
+/* Structural-schema pruning of custom resources: fields the CRD's schema
+ * does not declare are dropped on every write, as the apiserver does
+ * (levels with combinators, additionalProperties or
+ * x-kubernetes-preserve-unknown-fields keep everything). */
+static void prune(const json_t *schema, json_t *v, int root)
+{
+	const json_t *props = json_object_get(schema, "properties");
+	json_t *x, *drop;
+	const char *k;
+	size_t i;
+
+	if (!schema || json_is_true(json_object_get(schema, "x-kubernetes-preserve-unknown-fields")))
+		return;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			prune(json_object_get(schema, "items"), x, 0);
+		return;
+	}
+	if (!json_is_object(v) || !props || json_object_get(schema, "additionalProperties") ||
+	    json_object_get(schema, "allOf") || json_object_get(schema, "anyOf") || json_object_get(schema, "oneOf"))
+		return;
+	drop = json_array();
+	json_object_foreach(v, k, x) {
+		int meta = !strcmp(k, "apiVersion") || !strcmp(k, "kind") || !strcmp(k, "metadata");
+		if (meta && (root || json_is_true(json_object_get(schema, "x-kubernetes-embedded-resource"))))
+			continue;
+		if (!json_object_get(props, k))
+			json_array_append_new(drop, json_string(k));
+		else
+			prune(json_object_get(props, k), x, 0);
+	}
+	json_array_foreach(drop, i, x)
+		json_object_del(v, json_string_value(x));
+	json_decref(drop);
+}
+
 static int run_admission(struct sim_store *st, enum sim_op op, const struct sim_type *t,
 			 json_t *obj, const json_t *old, struct kerr *err)
 {
@@ -945,6 +981,8 @@ static int create_locked(struct sim_store *st, const struct sim_type *t, const c
 	if (is_crd_type(t) && t->has_status && !(o && o->subresource && !strcmp(o->subresource, "status")))
 		json_object_del(obj, "status");
 	apply_create_defaults(t, obj);
+	if (is_crd_type(t) && t->schema)
+		prune(t->schema, obj, 1);
 	if (validate_object(t, obj, err) || run_admission(st, SIM_OP_CREATE, t, obj, NULL, err))
 		return -1;
 	if (!fields_done)
@@ -1372,6 +1410,8 @@ static int update_locked(struct sim_store *st, const struct sim_type *t, const c
 		else
 			json_object_del(nobj, "status");
 	}
+	if (is_crd_type(t) && t->schema)
+		prune(t->schema, nobj, 1);
 	if (keeps_generation(t) && !is_status && spec_changed(nobj, live))
 		json_object_set_new(meta_of(nobj), "generation",
 				    json_integer(json_integer_value(json_object_get(lm, "generation")) + 1));
@@ -2087,6 +2127,7 @@ void sim_store_free(struct sim_store *st)
 		json_decref(t->categories);
 		json_decref(t->verbs);
 		json_decref(t->printer_columns);
+		json_decref(t->schema);
 		free(t);
 	}
 	free(st->types);

@@ -79,6 +79,7 @@ struct sim_type {
 	json_t *categories;       /* array of strings */
 	json_t *verbs;            /* array of strings */
 	json_t *printer_columns;  /* CRD additionalPrinterColumns or NULL */
+	json_t *schema;           /* CRD openAPIV3Schema of this version or NULL */
 	char *crd_name;           /* "queues.scheduling.volcano.sh" for CRD types, else NULL */
 	int storage_id;           /* id of the type whose table holds the objects: a CRD's
 	                             versions share one table (objects are returned with
