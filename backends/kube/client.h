@@ -12,6 +12,17 @@
  * default on member1"). Transport failures say which server and why, with
  * a hint (TLS: CA mismatch, client cert refused on 55/56 after TLS, ...).
  *
+ * Retries: connect failures, 429, and 500/502/503/504 on idempotent
+ * requests are retried (opts.retries times) with exponential backoff and
+ * jitter, honouring Retry-After; a POST that reached the server is never
+ * repeated. A 401 with a token file or exec plugin re-reads/re-runs the
+ * credential once. Credentials travel only over https, as with kubectl.
+ *
+ * One client per context for many modules: backends/kube/pool.h.
+ * Implementation: http.c (transport), status.c (errors, retry policy),
+ * discovery.c (discovery, cache, REST mapper), ops.c, watch.c, apply.c,
+ * apply-batch.c, wait.c (delete, wait), logs.c.
+ *
  * Ownership: returned json_t are new references; caller decrefs.
  */
 #ifndef KURATOR_KUBE_CLIENT_H
@@ -212,11 +223,13 @@ int kube_wait_condition(struct kube_client *c, const struct kube_resource *r,
 struct kube_logs_opts {
 	const char *container;
 	int follow;
-	long tail_lines;              /* -1 = all */
+	long tail_lines;              /* -1 = all; 0 = none (with follow: new lines only) */
 	long since_seconds;           /* 0 = all */
 	int timestamps;
 	int previous;
 };
+/* Without a container the pod's default one is used, as kubectl picks it
+ * (kubectl.kubernetes.io/default-container, else the first container). */
 /* Stream a pod's log; cb gets each line without its newline (borrowed).
  * Return non-zero from cb to stop. */
 int kube_logs(struct kube_client *c, const char *ns, const char *pod,
