@@ -16,7 +16,7 @@
 
 static const char *const output_choices[] = { "text", "json", "yaml", NULL };
 
-#define OPT_OUTPUT { 'o', "output", CMD_OPT_STRING, "FORMAT", "text, json or yaml", \
+#define OPT_OUTPUT { 'o', "output", CMD_OPT_STRING, "FORMAT", "output format", \
 		     COMP_CHOICES, output_choices, "text" }
 #define OPT_CLUSTERS { 0, "clusters", CMD_OPT_STRING, "A,B", \
 		       "target these contexts (comma-separated) instead of --context", \
@@ -30,7 +30,7 @@ static const char *const output_choices[] = { "text", "json", "yaml", NULL };
 		      "use the recipes in DIR instead of the built-in ones", COMP_FILE, NULL, NULL }
 #define OPT_VERSION { 0, "version", CMD_OPT_STRING, "V", "component version (default: the newest recipe)", \
 		      COMP_NONE, NULL, NULL }
-#define OPT_SET { 0, "set", CMD_OPT_LIST, "NAME=VALUE", "set a recipe parameter (repeatable)", \
+#define OPT_SET { 0, "set", CMD_OPT_LIST, "NAME=VALUE", "set a recipe parameter", \
 		  COMP_NONE, NULL, NULL }
 #define OPT_DRY { 0, "dry-run", CMD_OPT_BOOL, NULL, "change nothing; show what would happen", \
 		  COMP_NONE, NULL, NULL }

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "backends/components/diff.h"
 #include "backends/components/engine-int.h"
+#include "backends/components/ready.h"
 #include "backends/components/engine.h"
 #include "backends/components/record.h"
 #include "lib/jsonx.h"
@@ -144,6 +146,20 @@ static int wait_gone(struct comp_ctx *ctx, json_t *list, const char *default_ns,
 	return 0;
 }
 
+/* Ours, and its live fields already hold every desired value. */
+static int unchanged(struct comp_ctx *ctx, const json_t *live, const json_t *want)
+{
+	json_t *lines;
+	size_t n;
+
+	if (!json_is_object(live) || !eng_is_ours(ctx, live))
+		return 0;
+	lines = json_array();
+	n = diff_objects(live, want, DIFF_SUBSET, lines);
+	json_decref(lines);
+	return n == 0;
+}
+
 static void now_rfc3339(char *buf, size_t size)
 {
 	jx_time_rfc3339(buf, size, (int64_t)time(NULL));
@@ -156,7 +172,7 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	struct comp_record *cur = NULL, *rec = NULL;
 	const struct recipe *r;
 	struct rplan *plan = NULL;
-	json_t *objects = NULL, *inflight = NULL, *stale = NULL;
+	json_t *objects = NULL, *inflight = NULL, *stale = NULL, *lives = NULL;
 	long counts[3] = { 0 }, pruned = 0, done = 0, total;
 	size_t adopted_before;
 	int rc = -1, wrote = 0, same_desired;
@@ -199,17 +215,20 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	}
 	adopted_before = json_array_size(rec->adopted);
 	objects = json_array();
+	lives = json_array();
+	engine_progress(ctx, -1, -1, "comparing %zu objects with the cluster", plan->n);
 	for (size_t i = 0; i < plan->n; i++) {
 		json_t *o = plan->objs[i].obj, *live = NULL;
 
 		json_array_append_new(objects, ref_with_phase(plan, &plan->objs[i]));
-		engine_progress(ctx, -1, -1, "checking %zu objects", plan->n);
 		if (engine_get(ctx, o, r->ns, &live, err)) {
 			if (!kerr_is(err, KERR_NOTFOUND))
 				goto fail;
 			kerr_clear(err);
+			json_array_append_new(lives, json_null());
 			continue;
 		}
+		json_array_append(lives, live);
 		if (!eng_is_ours(ctx, live) && !(cur && record_has(cur->objects, o)) &&
 		    !record_has(rec->adopted, o)) {
 			char desc[320];
@@ -268,7 +287,8 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 			continue;
 		if (r->phases[ph].wait_ready)
 			for (size_t i = 0; i < plan->n; i++)
-				if (plan->objs[i].phase == (int)ph)
+				if (plan->objs[i].phase == (int)ph &&
+				    ready_has_rule(jx_api_version(plan->objs[i].obj), jx_kind(plan->objs[i].obj)))
 					total++;
 		total += (long)r->phases[ph].nchecks;
 	}
@@ -291,15 +311,16 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 				continue;
 			eng_ref_desc(o->obj, desc, sizeof desc);
 			engine_progress(ctx, done, total, "%s: apply %s", p->name, desc);
-			if (engine_apply_object(ctx, o->obj, r->ns, same_desired, &result, err)) {
+			if (same_desired && unchanged(ctx, json_array_get(lives, i), o->obj)) {
+				result = 0;
+			} else if (engine_apply_object(ctx, o->obj, r->ns, same_desired, &result, err)) {
 				json_decref(waits);
 				goto fail;
 			}
 			counts[result]++;
 			done++;
-			if (result)
-				engine_log(ctx, "%s %s", result == 1 ? "created" : "configured", desc);
-			if (p->wait_ready)
+			/* Kinds without a readiness rule are ready once applied. */
+			if (p->wait_ready && ready_has_rule(jx_api_version(o->obj), jx_kind(o->obj)))
 				json_array_append(waits, o->obj);
 		}
 		if (json_array_size(waits) || p->nchecks) {
@@ -358,6 +379,7 @@ fail:
 	kerr_prefix(err, "%s %s on %s", verb_name(upgrade), name, cluster);
 done:
 	json_decref(objects);
+	json_decref(lives);
 	json_decref(inflight);
 	json_decref(stale);
 	rplan_free(plan);

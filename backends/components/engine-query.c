@@ -79,12 +79,12 @@ int eng_plan_build(struct comp_ctx *ctx, const struct rplan *plan,
 	long n_create = 0, n_update = 0, n_same = 0, n_delete = 0;
 
 	*out = NULL;
+	engine_progress(ctx, -1, -1, "comparing %zu objects with the cluster", plan->n);
 	for (size_t i = 0; i < plan->n; i++) {
 		const json_t *obj = plan->objs[i].obj;
 		json_t *c = change("create", obj, r->phases[plan->objs[i].phase].name);
 		const char *a;
 
-		engine_progress(ctx, (long)i, (long)plan->n, "comparing %zu objects", plan->n);
 		if (plan_object(ctx, obj, r->ns, cur, c, err)) {
 			json_decref(c);
 			json_decref(changes);
@@ -198,11 +198,10 @@ int engine_status(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 
 		if (recipe_set_find(ctx->recipes, ctx->ops->name, cur->version, &r, &ignore))
 			r = NULL;
+		engine_progress(ctx, -1, -1, "checking %zu objects", json_array_size(cur->objects));
 		json_array_foreach(cur->objects, i, e) {
 			const struct rphase *ph = r ? recipe_phase(r, jx_str_or(e, "phase", "")) : NULL;
 
-			engine_progress(ctx, (long)i, (long)json_array_size(cur->objects),
-					"checking %zu objects", json_array_size(cur->objects));
 			if (status_object(ctx, e, r ? r->ns : NULL, !ph || ph->wait_ready, objects,
 					  &all_ready, err))
 				goto fail;

@@ -17,7 +17,7 @@ kur install prometheus --context host --set waitForPrometheus=false --timeout 60
 assert_contains "$(cat "$T/install.log")" "prometheus main-4d719f1 installed on host"
 
 kur status prometheus --context host -o json >"$T/status.json" || fail "status"
-python3 - "$T/status.json" <<'PY' || fail "status json"
+$PY - "$T/status.json" <<'PY' || fail "status json"
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["ready"] is True and s["state"] == "installed", s

@@ -31,7 +31,7 @@ for point in "${points[@]}"; do
 	kur install volcano --context host --timeout 60s >"$T/resume.log" 2>&1 ||
 		{ cat "$T/resume.log" >&2; fail "install after a kill at '$point' failed"; }
 	kur status volcano --context host -o json >"$T/status.json" || fail "status"
-	python3 - "$T/status.json" <<'PY' || fail "not ready after resuming ($point)"
+	$PY - "$T/status.json" <<'PY' || fail "not ready after resuming ($point)"
 import json, sys
 s = json.load(open(sys.argv[1]))
 s = s[0] if isinstance(s, list) else s

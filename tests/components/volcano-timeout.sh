@@ -22,6 +22,6 @@ assert_contains "$(cat "$T/status.txt")" "installing"
 kur install volcano --context host --timeout 60s >"$T/install.log" 2>&1 ||
 	{ cat "$T/install.log" >&2; fail "install after a timeout"; }
 kur status volcano --context host -o json >"$T/s.json"
-python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s=s[0] if isinstance(s,list) else s; assert s["ready"], s' "$T/s.json" ||
+$PY -c 'import json,sys; s=json.load(open(sys.argv[1])); s=s[0] if isinstance(s,list) else s; assert s["ready"], s' "$T/s.json" ||
 	fail "not ready after the second install"
 note "ok"

@@ -14,7 +14,7 @@ state_dump host "$T/before.txt"
 out=$(kur status volcano --context host 2>&1) || fail "status on an empty cluster: $out"
 assert_contains "$out" "not installed"
 kur plan volcano --context host -o json >"$T/plan0.json" || fail "plan failed"
-python3 - "$T/plan0.json" <<'PY' || fail "plan on an empty cluster"
+$PY - "$T/plan0.json" <<'PY' || fail "plan on an empty cluster"
 import json, sys
 p = json.load(open(sys.argv[1]))
 p = p[0] if isinstance(p, list) else p
@@ -41,7 +41,7 @@ for obj in volcano-scheduler volcano-controllers volcano-admission volcano-admis
 done
 assert_not_contains "$out" "not ready"
 kur status volcano --context host -o json >"$T/status.json"
-python3 - "$T/status.json" <<'PY' || fail "status json"
+$PY - "$T/status.json" <<'PY' || fail "status json"
 import json, sys
 s = json.load(open(sys.argv[1]))
 s = s[0] if isinstance(s, list) else s
@@ -57,7 +57,7 @@ PY
 kubectl_at 30 --context host get -A -l app.kubernetes.io/managed-by=kurator \
 	$(echo namespaces,crds,deployments,jobs,services,serviceaccounts,configmaps,clusterroles,clusterrolebindings,roles,rolebindings,mutatingwebhookconfigurations,validatingwebhookconfigurations) \
 	-o json >"$T/kubectl.json" || fail "kubectl get"
-python3 - "$T/kubectl.json" <<'PY' || fail "labels seen by kubectl"
+$PY - "$T/kubectl.json" <<'PY' || fail "labels seen by kubectl"
 import json, sys
 items = json.load(open(sys.argv[1]))["items"]
 names = {(i["kind"], i["metadata"]["name"]) for i in items}
@@ -85,7 +85,7 @@ assert_same_state "$T/installed.txt" "$T/installed2.txt" "a second install chang
 # plan: unchanged everywhere; with a new parameter, one update with its diff.
 kur plan volcano --context host -o json >"$T/plan1.json" || fail "plan after install"
 kur plan volcano --context host --set schedulerReplicas=2 >"$T/plan2.txt" || fail "plan --set"
-python3 - "$T/plan1.json" <<'PY' || fail "plan after install"
+$PY - "$T/plan1.json" <<'PY' || fail "plan after install"
 import json, sys
 p = json.load(open(sys.argv[1]))
 p = p[0] if isinstance(p, list) else p
