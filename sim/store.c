@@ -31,6 +31,7 @@ void sim_managed_fields_update(json_t *obj_new, const json_t *obj_old, const cha
 #pragma weak sim_managed_fields_update
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2208,7 +2209,7 @@ int sim_store_save(struct sim_store *st, const char *path, struct kerr *err)
 {
 	json_t *doc;
 	char *tmp;
-	int rc;
+	int rc, fd;
 
 	doc = json_object();
 	sim_store_lock(st);
@@ -2216,8 +2217,12 @@ int sim_store_save(struct sim_store *st, const char *path, struct kerr *err)
 	json_object_set_new(doc, "resourceVersion", json_integer((json_int_t)st->rv));
 	st->dirty = 0;
 	sim_store_unlock(st);
+	/* Secrets are in there: the file is 0600 from the start. */
 	tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	rc = json_dump_file(doc, tmp, JSON_COMPACT);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	rc = fd < 0 ? -1 : json_dumpfd(doc, fd, JSON_COMPACT);
+	if (fd >= 0 && (fsync(fd) || close(fd)))
+		rc = -1;
 	json_decref(doc);
 	if (rc || rename(tmp, path)) {
 		unlink(tmp);

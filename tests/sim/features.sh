@@ -202,6 +202,9 @@ wait_until 5 test -s "$T/dump.json" || fail "no dump after SIGUSR1"
 python3 -c "import json,sys; d=json.load(open('$T/dump.json')); assert any(o['metadata']['name']=='a' for o in d['host'])" ||
 	fail "dump lacks configmap a"
 rv_before=$(c GET /api/v1/namespaces/default/configmaps | cut -d' ' -f2- | jq_ 'd["metadata"]["resourceVersion"]')
+wait_until 10 test -s "$T/state/host/state.json" || fail "no periodic state save"
+assert_eq "600" "$(stat -c %a "$T/state/host/state.json")" "state file mode"
+assert_eq "600" "$(stat -c %a "$T/state/host/ca.key")" "CA key mode"
 stop_sim_checked
 start_sim --clusters host --state-dir "$T/state"
 setup_curl
