@@ -197,8 +197,9 @@ struct sim_delete_opts {
 /* Delete. An object with finalizers (or Foreground propagation, or a
  * namespace) gets deletionTimestamp and stays until its finalizers are
  * gone; *out is then the updated object and *deleted 0. Otherwise the
- * object is removed, *out is its final state and *deleted 1 (HTTP 200 with
- * the object either way, like the apiserver). deleted may be NULL. */
+ * object is removed, *out is its final state and *deleted 1 (the HTTP layer
+ * then answers a Status naming it, as the apiserver does for most kinds).
+ * deleted may be NULL. */
 int sim_store_delete(struct sim_store *st, const struct sim_type *t, const char *ns,
 		     const char *name, const struct sim_delete_opts *o, json_t **out,
 		     int *deleted, struct kerr *err);
