@@ -36,9 +36,11 @@ struct cred {
 	size_t key_len;
 	char *token, *cert, *keypem;
 	int64_t expiry;                  /* unix seconds; 0: no expiry */
+	int running;                     /* the plugin is running for this key */
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cache_cond = PTHREAD_COND_INITIALIZER;
 static struct cred *cache;
 static int interactive_allowed = -1;     /* -1: when stdin is a terminal */
 
@@ -403,34 +405,51 @@ static int fresh(const struct cred *c)
 	return !c->expiry || (int64_t)time(NULL) < c->expiry;
 }
 
+static void unlink_cred(struct cred *c)
+{
+	struct cred **pp;
+
+	for (pp = &cache; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			return;
+		}
+}
+
 int kube_exec_credential(const struct kube_exec *exec, const char *cluster_info_json,
 			 char **token, char **cert_pem, char **key_pem, struct kerr *err)
 {
 	struct strbuf key = STRBUF_INIT, out = STRBUF_INIT, errb = STRBUF_INIT;
-	struct cred **pp, *c = NULL;
-	int rc = -1, interactive = 0;
+	struct cred **pp, *c, got = { 0 };
+	int rc = -1, interactive = 0, allowed;
 	const char *mode;
 
 	*token = *cert_pem = *key_pem = NULL;
 	if (!exec || !exec->command || !*exec->command)
 		return kerr_set(err, KERR_INVALID, "exec plugin without a command");
 	cache_key(exec, cluster_info_json, &key);
-	/* one plugin run at a time: concurrent clients wait for the first
-	 * run's result instead of all prompting or all minting a token */
 	pthread_mutex_lock(&cache_lock);
-	pp = cache_find(&key);
-	if (pp && fresh(*pp)) {
+	/* Callers wanting the same credential wait for the run in progress
+	 * instead of all prompting or all minting one; different plugins
+	 * (other clusters) run side by side. */
+	for (;;) {
+		pp = cache_find(&key);
+		if (!pp)
+			break;
 		c = *pp;
-		goto hit;
+		if (c->running) {
+			pthread_cond_wait(&cache_cond, &cache_lock);
+			continue;
+		}
+		if (fresh(c))
+			goto hit;
+		*pp = c->next;
+		cred_free(c);
+		break;
 	}
-	if (pp) {
-		struct cred *old = *pp;
-		*pp = old->next;
-		cred_free(old);
-	}
+	allowed = interactive_allowed < 0 ? 1 : interactive_allowed;
 	mode = exec->interactive_mode ? exec->interactive_mode : "IfAvailable";
 	if (strcmp(mode, "Never")) {
-		int allowed = interactive_allowed < 0 ? 1 : interactive_allowed;
 		interactive = allowed && isatty(0);
 		if (!interactive && !strcmp(mode, "Always")) {
 			kerr_set(err, KERR_AUTH, "exec plugin %s needs an interactive terminal (interactiveMode Always), but standard input is not one",
@@ -438,18 +457,32 @@ int kube_exec_credential(const struct kube_exec *exec, const char *cluster_info_
 			goto out;
 		}
 	}
-	if (run(exec, cluster_info_json, interactive, &out, &errb, err) < 0)
-		goto out;
 	c = xcalloc(1, sizeof *c);
-	if (decode(exec, &out, c, err) < 0) {
-		cred_free(c);
-		goto out;
-	}
 	c->key = xmalloc(key.len + 1);
 	memcpy(c->key, key.buf, key.len + 1);
 	c->key_len = key.len;
+	c->running = 1;
 	c->next = cache;
 	cache = c;
+	pthread_mutex_unlock(&cache_lock);
+
+	rc = run(exec, cluster_info_json, interactive, &out, &errb, err);
+	if (!rc)
+		rc = decode(exec, &out, &got, err);
+
+	pthread_mutex_lock(&cache_lock);
+	/* invalidate and clear leave running entries alone: c is still listed */
+	c->running = 0;
+	pthread_cond_broadcast(&cache_cond);
+	if (rc < 0) {
+		unlink_cred(c);
+		cred_free(c);
+		goto out;
+	}
+	c->token = got.token;
+	c->cert = got.cert;
+	c->keypem = got.keypem;
+	c->expiry = got.expiry;
 hit:
 	*token = xstrdup(c->token);
 	*cert_pem = xstrdup(c->cert);
@@ -476,7 +509,7 @@ void kube_exec_invalidate(const struct kube_exec *exec)
 	pp = &cache;
 	while (*pp) {
 		c = *pp;
-		if (c->key_len >= key.len && !memcmp(c->key, key.buf, key.len)) {
+		if (!c->running && c->key_len >= key.len && !memcmp(c->key, key.buf, key.len)) {
 			*pp = c->next;
 			cred_free(c);
 		} else {
@@ -489,11 +522,16 @@ void kube_exec_invalidate(const struct kube_exec *exec)
 
 void kube_exec_cache_clear(void)
 {
-	struct cred *c;
+	struct cred **pp, *c;
 
 	pthread_mutex_lock(&cache_lock);
-	while ((c = cache)) {
-		cache = c->next;
+	pp = &cache;
+	while ((c = *pp)) {
+		if (c->running) {   /* its caller still holds it */
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
 		cred_free(c);
 	}
 	pthread_mutex_unlock(&cache_lock);

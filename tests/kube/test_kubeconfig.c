@@ -5,6 +5,7 @@
  * (plugin scripts included); PEM contents here are placeholders, since
  * only the client parses them (the bash test uses real openssl certs).
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -658,6 +659,7 @@ static const char plugin[] =
 	"echo \"run $* A=$A\" >> \"$d/runs\"\n"
 	"printf '%s\\n' \"$KUBERNETES_EXEC_INFO\" > \"$d/info\"\n"
 	"if [ -n \"$PLUGIN_FAIL\" ]; then echo \"boom: $PLUGIN_FAIL\" >&2; exit 3; fi\n"
+	"if [ -n \"$PLUGIN_SLEEP\" ]; then sleep \"$PLUGIN_SLEEP\"; fi\n"
 	"cat \"$d/$PLUGIN_OUT\"\n";
 
 static int runs(void)
@@ -725,6 +727,19 @@ static void cred_at(int line, struct kube_exec *x, const char *ci, int want_rc, 
 }
 
 #define cred(...) cred_at(__LINE__, __VA_ARGS__)
+
+static void *cred_thread(void *arg)
+{
+	char *tok = NULL, *cert = NULL, *key = NULL;
+	struct kerr err = { 0 };
+	int ok = kube_exec_credential(arg, NULL, &tok, &cert, &key, &err) == 0 && tok &&
+		 !strcmp(tok, "tok-v1");
+
+	free_secret(tok);
+	free(cert);
+	free_secret(key);
+	return ok ? arg : NULL;
+}
 
 static void test_exec(void **state)
 {
@@ -828,6 +843,26 @@ static void test_exec(void **state)
 			free_exec(x);
 		}
 	}
+	/* threads wanting the same credential share one run */
+	kube_exec_cache_clear();
+	{
+		pthread_t th[4];
+		size_t i;
+		int before = runs();
+
+		x = mk_exec("client.authentication.k8s.io/v1", "v1", NULL);
+		x->env[2] = xstrdup("PLUGIN_SLEEP=0.3");
+		for (i = 0; i < ARRAY_SIZE(th); i++)
+			assert_int_equal(pthread_create(&th[i], NULL, cred_thread, x), 0);
+		for (i = 0; i < ARRAY_SIZE(th); i++) {
+			void *ok;
+			pthread_join(th[i], &ok);
+			assert_non_null(ok);
+		}
+		assert_int_equal(runs(), before + 1);
+		free_exec(x);
+	}
+
 	/* Always needs a terminal, which the tests do not have (a cached
 	 * credential would be used without asking: clear the cache) */
 	kube_exec_cache_clear();
