@@ -584,6 +584,106 @@ static void test_lines(void **state)
 	}
 }
 
+/* ---- client construction: server URL forms, tls-server-name ---------------------- */
+
+static void test_client_server(void **state)
+{
+	const struct {
+		const char *server, *sni;
+		const char *base, *authority, *connect_to, *host;   /* NULL base: refused */
+	} cases[] = {
+		{ "https://127.0.0.2:6443", NULL, "https://127.0.0.2:6443", "127.0.0.2:6443", NULL, NULL },
+		{ "https://k8s.example.com/", NULL, "https://k8s.example.com", "k8s.example.com", NULL, NULL },
+		{ "https://10.0.0.1:443/prefix/", NULL, "https://10.0.0.1:443/prefix", "10.0.0.1:443", NULL, NULL },
+		{ "http://127.0.0.1:8080", "ignored.example", "http://127.0.0.1:8080", "127.0.0.1:8080", NULL, NULL },
+		{ "https://127.0.0.2:6443", "kubernetes", "https://kubernetes:6443", "127.0.0.2:6443",
+		  "kubernetes:6443:127.0.0.2:6443", "Host: 127.0.0.2:6443" },
+		{ "https://[::1]:6443", "api.local", "https://api.local:6443", "[::1]:6443",
+		  "api.local:6443:[::1]:6443", "Host: [::1]:6443" },
+		{ "https://10.1.1.1", "api.local", "https://api.local:443", "10.1.1.1",
+		  "api.local:443:10.1.1.1:443", "Host: 10.1.1.1" },
+		{ "ftp://x", NULL, NULL, NULL, NULL, NULL },
+		{ "127.0.0.1:6443", NULL, NULL, NULL, NULL, NULL },
+		{ "https://", NULL, NULL, NULL, NULL, NULL },
+		{ "", NULL, NULL, NULL, NULL, NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct kube_conn conn = { .context = (char *)"ctx", .server = (char *)cases[i].server,
+					  .tls_server_name = (char *)cases[i].sni };
+		struct kerr e = { 0 };
+		struct kube_client *c = kube_client_new(&conn, NULL, &e);
+		if (!cases[i].base) {
+			if (c || e.kind != KERR_INVALID || !strstr(e.msg, "ctx"))
+				fail_msg("'%s' accepted or bad error '%s'", cases[i].server, e.msg);
+			continue;
+		}
+		if (!c)
+			fail_msg("'%s': %s", cases[i].server, e.msg);
+		assert_string_equal(c->base_url, cases[i].base);
+		assert_string_equal(c->authority, cases[i].authority);
+		if (cases[i].connect_to)
+			assert_string_equal(c->connect_to, cases[i].connect_to);
+		else
+			assert_null(c->connect_to);
+		if (cases[i].host)
+			assert_string_equal(c->host_header, cases[i].host);
+		else
+			assert_null(c->host_header);
+		assert_string_equal(kube_client_name(c), "ctx");
+		assert_int_equal(c->opts.timeout_ms, 30000);
+		assert_int_equal(c->opts.retries, 3);
+		kube_client_free(c);
+	}
+	{
+		struct kube_conn conn = { .server = (char *)"https://h:1" };
+		struct kube_client_opts o = { .retries = -1, .timeout_ms = 5, .user_agent = "ua/1" };
+		struct kube_client *c = kube_client_new(&conn, &o, NULL);
+		assert_non_null(c);
+		assert_int_equal(c->opts.retries, 0);
+		assert_int_equal(c->opts.timeout_ms, 5);
+		assert_string_equal(c->user_agent, "ua/1");
+		assert_string_equal(kube_client_name(c), "https://h:1");
+		kube_client_free(c);
+	}
+	kube_client_free(NULL);
+	assert_null(kube_client_new(NULL, NULL, NULL));
+}
+
+/* ---- manifest Lists ---------------------------------------------------------------- */
+
+static void test_flatten(void **state)
+{
+	json_t *docs = json_loads("[{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}},"
+				  "{\"kind\":\"List\",\"items\":[{\"kind\":\"Secret\"},"
+				  "{\"kind\":\"RoleList\",\"items\":[{\"kind\":\"Role\"}]}]},"
+				  "null,"
+				  "{\"kind\":\"ConfigMapList\",\"items\":[]},"
+				  "{\"kind\":\"PlayList\",\"spec\":{}},"
+				  "{\"kind\":\"Service\"}]", 0, NULL);
+	json_t *flat, *one;
+	const char *want[] = { "ConfigMap", "Secret", "Role", "PlayList", "Service" };
+	size_t i;
+
+	(void)state;
+	assert_non_null(docs);
+	flat = kube_objects_flatten(docs);
+	assert_int_equal(json_array_size(flat), ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(flat, i), "kind")), want[i]);
+	/* the same objects, not copies */
+	assert_ptr_equal(json_array_get(flat, 0), json_array_get(docs, 0));
+	json_decref(flat);
+	one = json_pack("{s:s}", "kind", "Pod");
+	flat = kube_objects_flatten(one);
+	assert_int_equal(json_array_size(flat), 1);
+	json_decref(flat);
+	json_decref(one);
+	json_decref(docs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +701,8 @@ int main(void)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_query_and_what),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_client_server),
+		cmocka_unit_test(test_flatten),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
