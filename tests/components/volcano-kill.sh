@@ -6,7 +6,7 @@
 . "$TESTS_DIR/components/lib.sh"
 have_kubectl 30 || skip "kubectl 1.30 not installed"
 
-start_sim --clusters host --ready-delay-ms 400
+start_sim --clusters host --ready-delay-ms 200
 settle host
 state_dump host "$T/before.txt"
 
@@ -38,12 +38,15 @@ s = s[0] if isinstance(s, list) else s
 assert s["ready"] is True and s["state"] == "installed", s
 assert len(s["objects"]) == 43
 PY
-	# Converged: one more install changes nothing.
-	settle host
-	state_dump host "$T/a.txt"
-	kur install volcano --context host >/dev/null 2>&1 || fail "third install"
-	state_dump host "$T/b.txt"
-	assert_same_state "$T/a.txt" "$T/b.txt" "install after resume still changed things ($point)"
+	# Converged: one more install changes nothing (checked at one point;
+	# volcano.sh checks it after a clean install).
+	if [[ "$point" == job* ]]; then
+		settle host
+		state_dump host "$T/a.txt"
+		kur install volcano --context host >/dev/null 2>&1 || fail "third install"
+		state_dump host "$T/b.txt"
+		assert_same_state "$T/a.txt" "$T/b.txt" "install after resume still changed things ($point)"
+	fi
 
 	kur uninstall volcano --context host --purge-crds --timeout 60s >"$T/un.log" 2>&1 ||
 		{ cat "$T/un.log" >&2; fail "uninstall after '$point'"; }

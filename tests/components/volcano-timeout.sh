@@ -4,14 +4,14 @@
 . "$TESTS_DIR/common.sh"
 . "$TESTS_DIR/components/lib.sh"
 
-# Pods take 8 s to become ready: the admission-init Job cannot finish in 2 s.
-start_sim --clusters host --ready-delay-ms 8000
+# Pods take 3 s to become ready: the admission-init Job cannot finish in 1 s.
+start_sim --clusters host --ready-delay-ms 3000
 start=$(date +%s)
-if out=$(kur install volcano --context host --timeout 2s 2>&1); then
-	fail "install succeeded despite --timeout 2s"
+if out=$(kur install volcano --context host --timeout 1s 2>&1); then
+	fail "install succeeded despite --timeout 1s"
 fi
 elapsed=$(( $(date +%s) - start ))
-[ "$elapsed" -lt 20 ] || fail "--timeout 2s took ${elapsed}s"
+[ "$elapsed" -lt 20 ] || fail "--timeout 1s took ${elapsed}s"
 assert_contains "$out" "timed out"
 assert_contains "$out" "Job volcano-system/volcano-admission-init"
 assert_contains "$out" "pod volcano-admission-init"
