@@ -466,7 +466,7 @@ static void setup(struct kube_client *c, CURL *h, const struct kube_call *call,
 {
 	const struct kube_conn *k = c->conn;
 	struct curl_slist *hl = NULL;
-	char line[256];
+	struct strbuf line = STRBUF_INIT;
 	long timeout = call->timeout_ms ? call->timeout_ms :
 		       call->on_data ? 0 : c->opts.timeout_ms;
 
@@ -502,19 +502,22 @@ static void setup(struct kube_client *c, CURL *h, const struct kube_call *call,
 		}
 	}
 
-	snprintf(line, sizeof line, "Accept: %s", call->accept ? call->accept : "application/json");
-	hl = add_header(hl, line);
+	strbuf_addf(&line, "Accept: %s", call->accept ? call->accept : "application/json");
+	hl = add_header(hl, line.buf);
 	if (call->content_type) {
-		snprintf(line, sizeof line, "Content-Type: %s", call->content_type);
-		hl = add_header(hl, line);
+		strbuf_reset(&line);
+		strbuf_addf(&line, "Content-Type: %s", call->content_type);
+		hl = add_header(hl, line.buf);
 	}
+	strbuf_release(&line);
 	hl = add_header(hl, "Expect:");   /* no 100-continue round trip */
 	if (c->host_header)
 		hl = add_header(hl, c->host_header);
 
 	if (c->https) {
 		if (k->ca_pem && k->ca_len) {
-			struct curl_blob b = { .data = k->ca_pem, .len = k->ca_len, .flags = CURL_BLOB_COPY };
+			/* the conn lives as long as the client: no copy per request */
+			struct curl_blob b = { .data = k->ca_pem, .len = k->ca_len, .flags = CURL_BLOB_NOCOPY };
 			curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &b);
 		}
 		if (k->insecure) {
@@ -527,8 +530,10 @@ static void setup(struct kube_client *c, CURL *h, const struct kube_call *call,
 			size_t cert_len = cr->cert ? strlen(cr->cert) : k->cert_len;
 			size_t key_len = cr->key ? strlen(cr->key) : k->key_len;
 			if (cert && cert_len && key && key_len) {
-				struct curl_blob cb = { .data = (void *)cert, .len = cert_len, .flags = CURL_BLOB_COPY };
-				struct curl_blob kb = { .data = (void *)key, .len = key_len, .flags = CURL_BLOB_COPY };
+				/* exec credentials are freed after the request: copy those */
+				unsigned int fl = cr->cert || cr->key ? CURL_BLOB_COPY : CURL_BLOB_NOCOPY;
+				struct curl_blob cb = { .data = (void *)cert, .len = cert_len, .flags = fl };
+				struct curl_blob kb = { .data = (void *)key, .len = key_len, .flags = fl };
 				curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cb);
 				curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
 				curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &kb);
@@ -615,8 +620,8 @@ int kube_call_do(struct kube_client *c, const struct kube_call *call,
 			curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
 		else
 			resp->status = x.status;
-		/* Blobs set above are copies inside the handle; drop them with the
-		 * options before the handle waits in the pool. */
+		/* Drop the options (blob copies, pointers into this call) before
+		 * the handle waits in the pool; its connection stays open. */
 		curl_easy_reset(h);
 		handle_put(c, h);
 		free_headers(headers);
