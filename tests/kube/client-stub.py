@@ -79,9 +79,9 @@ class H(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def authorized(self):
-        want = "Bearer valid-token"
         got = self.headers.get("Authorization", "")
-        if got == want:
+        # the token, or basic auth as admin:secret
+        if got in ("Bearer valid-token", "Basic YWRtaW46c2VjcmV0"):
             return True
         self.count("401")
         # the credential "rotates": the next read of the file gets the new one

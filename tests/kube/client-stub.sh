@@ -179,6 +179,24 @@ assert_eq "v1.29.0-stub" "$out"
 assert_eq 2 "$(cat "$T/plugin.count")" "plugin runs"
 assert_eq $((before + 1)) "$(count '^401')" "one 401 with the stale token"
 
+# basic auth
+sed 's|    tokenFile: token|    username: admin\n    password: secret|' "$T/kc" > "$T/kc-basic"
+out=$("$KT" --kubeconfig "$T/kc-basic" version) || fail "basic auth: $out"
+sed 's|    tokenFile: token|    username: admin\n    password: wrong|' "$T/kc" > "$T/kc-basic-bad"
+out=$("$KT" --kubeconfig "$T/kc-basic-bad" version 2>&1) && fail "a wrong password was accepted"
+assert_contains "$out" "error: unauthorized http=401"
+assert_not_contains "$out" "wrong"
+
+# proxy-url: the request goes through the proxy's CONNECT tunnel
+PPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$PY" "$TESTS_DIR/kube/client-proxy.py" "$PPORT" "$T/proxy-requests.log" > "$T/proxy.log" 2>&1 &
+TEST_PIDS+=($!)
+wait_until 10 grep -q ready "$T/proxy.log" || fail "proxy did not start"
+sed "s|    certificate-authority: cert.pem|&\n    proxy-url: http://127.0.0.1:$PPORT|" "$T/kc" > "$T/kc-proxy"
+out=$("$KT" --kubeconfig "$T/kc-proxy" version) || fail "through the proxy: $out"
+assert_eq "v1.29.0-stub" "$out"
+assert_eq "CONNECT 127.0.0.1:$PORT" "$(head -1 "$T/proxy-requests.log")" "proxy saw the tunnel"
+
 # nothing listening: connect errors are retried, then reported with a hint
 FREE=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 kubeconfig "$T/kc-closed" "$FREE" cert.pem
