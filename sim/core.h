@@ -45,8 +45,6 @@ int sim_store_list_raw(struct sim_store *st, const struct sim_type *t,
 /* Patch a plain document (not a stored object: e.g. a Scale) in place. */
 int sim_patch_doc(enum sim_patch_type pt, json_t **doc, const json_t *patch, const char *api_version,
 		  const char *kind, struct kerr *err);
-/* 1 when the patch engine (sim/patch.c) is linked in. */
-int sim_store_has_patch(void);
 /* Start the janitor (namespace termination, periodic save to save_path). */
 int sim_store_start(struct sim_store *st, const char *save_path);
 /* Keep v (stolen) alive until the store is freed: values that readers use

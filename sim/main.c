@@ -581,8 +581,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		printf("kurator-sim: cluster %s at %s\n", cls[i]->name, cls[i]->server_url);
-	printf("kurator-sim: patch engine %s, controllers %s\n", sim_store_has_patch() ? "yes" : "no",
-	       sim_ctl_register_all ? "yes" : "no");
+	printf("kurator-sim: controllers %s\n", sim_ctl_register_all ? "yes" : "no");
 	fflush(stdout);
 
 	for (;;) {

@@ -12,23 +12,7 @@
  */
 #include "sim/core.h"
 
-/* The patch engine's contract (sim/patch.h). */
-int sim_merge_patch(json_t *target, const json_t *patch, struct kerr *err);
-int sim_json_patch(json_t **target, const json_t *ops, struct kerr *err);
-int sim_strategic_merge_patch(json_t *target, const json_t *patch, const char *api_version,
-			      const char *kind, struct kerr *err);
-int sim_ssa_apply(const json_t *live, const json_t *applied, const char *manager, int force,
-		  json_t **out, struct kerr *err);
-void sim_managed_fields_update(json_t *obj_new, const json_t *obj_old, const char *manager,
-			       const char *subresource);
-
-/* Weak until sim/patch.c is part of the build: without it, patches are
- * refused with 415 and managedFields are not kept. */
-#pragma weak sim_merge_patch
-#pragma weak sim_json_patch
-#pragma weak sim_strategic_merge_patch
-#pragma weak sim_ssa_apply
-#pragma weak sim_managed_fields_update
+#include "sim/patch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,9 +85,6 @@ static long long mono_ms(void);
 int sim_patch_doc(enum sim_patch_type pt, json_t **doc, const json_t *patch, const char *api_version,
 		  const char *kind, struct kerr *err)
 {
-	if (!sim_store_has_patch())
-		return sim_kerr_http(err, 415, "UnsupportedMediaType",
-				     "this kurator-sim was built without its patch engine (sim/patch.c)");
 	switch (pt) {
 	case SIM_PATCH_MERGE:
 		return sim_merge_patch(*doc, patch, err);
@@ -115,12 +96,6 @@ int sim_patch_doc(enum sim_patch_type pt, json_t **doc, const json_t *patch, con
 		break;
 	}
 	return sim_kerr_http(err, 415, "UnsupportedMediaType", "apply patches are not supported here");
-}
-
-int sim_store_has_patch(void)
-{
-	return sim_merge_patch && sim_json_patch && sim_strategic_merge_patch && sim_ssa_apply &&
-	       sim_managed_fields_update;
 }
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -541,8 +516,7 @@ static void orphan_dependents(struct sim_store *st, const char *uid)
 			json_decref(nrefs);
 			json_object_del(meta_of(cp), "ownerReferences");
 		}
-		if (sim_managed_fields_update)
-			sim_managed_fields_update(cp, live, "kube-controller-manager", NULL);
+		sim_managed_fields_update(cp, live, "kube-controller-manager", NULL);
 		commit_put(st, dt, key, cp, live);
 	}
 	json_decref(deps);
@@ -921,9 +895,8 @@ static int validate_object(const struct sim_type *t, const json_t *obj, struct k
 /* Managed fields through sim/patch.h; manager defaults to "unknown". */
 static void track_fields(json_t *nobj, const json_t *old, const struct sim_write_opts *o)
 {
-	if (sim_managed_fields_update)
-		sim_managed_fields_update(nobj, old, o && o->manager ? o->manager : "unknown",
-					  o ? o->subresource : NULL);
+	sim_managed_fields_update(nobj, old, o && o->manager ? o->manager : "unknown",
+				  o ? o->subresource : NULL);
 }
 
 /* ---- create ---------------------------------------------------------------- */
@@ -1478,9 +1451,6 @@ int sim_store_patch(struct sim_store *st, const struct sim_type *t, const char *
 	*out = NULL;
 	if (created)
 		*created = 0;
-	if (!sim_merge_patch || !sim_json_patch || !sim_strategic_merge_patch || !sim_ssa_apply)
-		return sim_kerr_http(err, 415, "UnsupportedMediaType",
-				     "this kurator-sim was built without its patch engine (sim/patch.c)");
 	if (pt == SIM_PATCH_STRATEGIC && is_crd_type(t))
 		return sim_kerr_http(err, 415, "UnsupportedMediaType",
 				     "the body of the request was in an unknown format - accepted media types include: "

@@ -9,8 +9,6 @@ M=${1:-30}
 have_kubectl "$M" || skip "kubectl 1.$M not installed"
 start_sim --clusters host,member1
 k() { kubectl_at "$M" "$@"; }
-patch_engine=0
-grep -q "patch engine yes" "$T/sim.log" && patch_engine=1
 
 # version and discovery
 out=$(k version)
@@ -47,12 +45,10 @@ assert_contains "$out" "configmap/cfg created" "apply creates"
 assert_contains "$out" "service/web created" "apply creates the service"
 out=$(k apply -f "$T/app.yaml")
 assert_contains "$out" "configmap/cfg unchanged" "second apply is unchanged"
-if [ $patch_engine = 1 ]; then
-	sed -i 's/greeting: hello/greeting: bonjour/' "$T/app.yaml"
-	out=$(k apply -f "$T/app.yaml")
-	assert_contains "$out" "configmap/cfg configured" "changed apply patches"
-	assert_eq "bonjour" "$(k get cm cfg -o jsonpath='{.data.greeting}')" "patched value"
-fi
+sed -i 's/greeting: hello/greeting: bonjour/' "$T/app.yaml"
+out=$(k apply -f "$T/app.yaml")
+assert_contains "$out" "configmap/cfg configured" "changed apply patches"
+assert_eq "bonjour" "$(k get cm cfg -o jsonpath='{.data.greeting}')" "patched value"
 
 # get with selectors and Table output
 out=$(k get cm -l app=web -o name)
@@ -84,11 +80,9 @@ kill "$wpid" 2>/dev/null || true
 
 # create secret, label, select
 k create secret generic s1 --from-literal=password=hunter2 >/dev/null
-if [ $patch_engine = 1 ]; then
-	k label secret s1 team=db >/dev/null
-	out=$(k get secret -l team=db -o name)
-	assert_eq "secret/s1" "$out" "labelled secret"
-fi
+k label secret s1 team=db >/dev/null
+out=$(k get secret -l team=db -o name)
+assert_eq "secret/s1" "$out" "labelled secret"
 assert_eq "aHVudGVyMg==" "$(k get secret s1 -o jsonpath='{.data.password}')" "secret data"
 out=$(k create secret generic s1 --from-literal=a=b 2>&1) && fail "duplicate create succeeded"
 assert_contains "$out" 'secrets "s1" already exists' "AlreadyExists wording"
@@ -106,8 +100,7 @@ k create job once --image=busybox -- echo hi >/dev/null
 assert_eq "echo hi" "$(k get job once -o jsonpath='{.spec.template.spec.containers[0].command[*]}')" "job command"
 
 # server-side apply, no-op second apply, conflicts between managers
-if [ $patch_engine = 1 ]; then
-	cat >"$T/ssa.yaml" <<'EOF'
+cat >"$T/ssa.yaml" <<'EOF'
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -115,24 +108,23 @@ metadata:
 data:
   size: small
 EOF
-	out=$(k apply --server-side -f "$T/ssa.yaml")
-	assert_contains "$out" "configmap/ssa serverside-applied" "server-side apply"
-	rv1=$(k get cm ssa -o jsonpath='{.metadata.resourceVersion}')
-	k apply --server-side -f "$T/ssa.yaml" >/dev/null
-	rv2=$(k get cm ssa -o jsonpath='{.metadata.resourceVersion}')
-	assert_eq "$rv1" "$rv2" "a second identical server-side apply is a no-op"
-	sed 's/small/large/' "$T/ssa.yaml" >"$T/ssa2.yaml"
-	out=$(k apply --server-side --field-manager=other -f "$T/ssa2.yaml" 2>&1) && fail "conflict not detected"
-	assert_contains "$out" "conflict" "field manager conflict"
-	k apply --server-side --field-manager=other --force-conflicts -f "$T/ssa2.yaml" >/dev/null
-	assert_eq "large" "$(k get cm ssa -o jsonpath='{.data.size}')" "forced apply wins"
-	out=$(k get cm ssa -o jsonpath='{.metadata.managedFields[*].manager}')
-	assert_contains "$out" "other" "managedFields name the new owner"
-	k patch cm ssa --type=merge -p '{"data":{"extra":"1"}}' >/dev/null
-	assert_eq "1" "$(k get cm ssa -o jsonpath='{.data.extra}')" "merge patch"
-	k patch cm ssa --type=json -p '[{"op":"remove","path":"/data/extra"}]' >/dev/null
-	assert_eq "" "$(k get cm ssa -o jsonpath='{.data.extra}')" "json patch"
-fi
+out=$(k apply --server-side -f "$T/ssa.yaml")
+assert_contains "$out" "configmap/ssa serverside-applied" "server-side apply"
+rv1=$(k get cm ssa -o jsonpath='{.metadata.resourceVersion}')
+k apply --server-side -f "$T/ssa.yaml" >/dev/null
+rv2=$(k get cm ssa -o jsonpath='{.metadata.resourceVersion}')
+assert_eq "$rv1" "$rv2" "a second identical server-side apply is a no-op"
+sed 's/small/large/' "$T/ssa.yaml" >"$T/ssa2.yaml"
+out=$(k apply --server-side --field-manager=other -f "$T/ssa2.yaml" 2>&1) && fail "conflict not detected"
+assert_contains "$out" "conflict" "field manager conflict"
+k apply --server-side --field-manager=other --force-conflicts -f "$T/ssa2.yaml" >/dev/null
+assert_eq "large" "$(k get cm ssa -o jsonpath='{.data.size}')" "forced apply wins"
+out=$(k get cm ssa -o jsonpath='{.metadata.managedFields[*].manager}')
+assert_contains "$out" "other" "managedFields name the new owner"
+k patch cm ssa --type=merge -p '{"data":{"extra":"1"}}' >/dev/null
+assert_eq "1" "$(k get cm ssa -o jsonpath='{.data.extra}')" "merge patch"
+k patch cm ssa --type=json -p '[{"op":"remove","path":"/data/extra"}]' >/dev/null
+assert_eq "" "$(k get cm ssa -o jsonpath='{.data.extra}')" "json patch"
 
 # delete waits until gone; NotFound wording
 out=$(k delete cm cfg)

@@ -10,8 +10,6 @@ have_kubectl 30 || skip "kubectl 1.30 not installed"
 start_sim --clusters host
 k() { kubectl_at 30 "$@"; }
 count_kind() { cat "$@" | grep -c "^kind: $KIND\$" || true; }
-patch_engine=0
-grep -q "patch engine yes" "$T/sim.log" && patch_engine=1
 
 # Volcano: client-side apply of the all-in-one installer.
 out=$(k apply -f "$MANIFESTS/volcano/volcano-development.yaml" 2>&1) || fail "volcano apply: $out"
@@ -51,7 +49,6 @@ out=$(k apply -f "$MANIFESTS/kube-prometheus/setup/0prometheusCustomResourceDefi
 	fail "a CRD with an oversized last-applied annotation was accepted"
 assert_contains "$out" 'metadata.annotations: Too long: must have at most 262144 bytes' "annotation size limit"
 
-if [ $patch_engine = 1 ]; then
 # kube-prometheus: setup, then main, server-side (as its README says).
 k apply --server-side -f "$MANIFESTS/kube-prometheus/setup" >/dev/null
 k wait --for condition=Established --all crd --timeout=10s >/dev/null
@@ -85,7 +82,6 @@ got=$(k get crd -o name | grep -cE 'karmada\.io|multicluster\.x-k8s\.io')
 assert_eq "$want" "$got" "karmada CRD count"
 out=$(k api-resources --api-group=networking.istio.io -o name)
 assert_contains "$out" "virtualservices.networking.istio.io" "istio CRDs served"
-fi
 
 # The state dump holds what kubectl created, sorted.
 k get --raw /debug/state.json >"$T/dump.json"
