@@ -81,7 +81,7 @@ assert_contains "$out" '"type":"ADDED"' "replayed ADDED"
 assert_contains "$out" '"type":"DELETED"' "replayed DELETED"
 out=$(c GET "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=$rv&timeoutSeconds=1&labelSelector=x%3D1")
 assert_not_contains "$out" '"name":"b"' "watch label selector"
-out=$(c GET "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&timeoutSeconds=4")
+out=$(c GET "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&timeoutSeconds=6")
 assert_contains "$out" '"type":"BOOKMARK"' "bookmark"
 
 # ---- paging
