@@ -191,7 +191,7 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	}
 	if (engine_recipe(ctx, upgrade || !cur ? NULL : cur->version, &r, err))
 		goto fail;
-	if (engine_render(ctx, r, cur ? cur->params : NULL, &plan, err))
+	if (engine_render(ctx, r, cur ? cur->set : NULL, &plan, err))
 		goto fail;
 	if (ctx->opts && ctx->opts->dry_run) {
 		rc = eng_plan_build(ctx, plan, cur, out, err);
@@ -207,6 +207,8 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	rec->version = xstrdup(r->version);
 	json_decref(rec->params);
 	rec->params = json_deep_copy(plan->params);
+	json_decref(rec->set);
+	rec->set = eng_user_set(ctx, cur ? cur->set : NULL, plan->params);
 	now_rfc3339(stamp, sizeof stamp);
 	rec->installed_at = xstrdup(cur && cur->installed_at ? cur->installed_at : stamp);
 	if (cur) {

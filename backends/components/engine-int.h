@@ -23,6 +23,9 @@ long long eng_deadline(struct comp_ctx *ctx);
 /* Evaluate one recipe check now. */
 int eng_check_now(struct comp_ctx *ctx, const struct rcheck *c, const char *default_ns,
 		  struct ready_res *res, struct kerr *err);
+/* The parameters a user set: earlier ones plus this run's --set, with
+ * their resolved (typed) values. New reference. */
+json_t *eng_user_set(struct comp_ctx *ctx, const json_t *earlier, const json_t *params);
 /* Sleep ms (cut short when the job is cancelled: returns -1 then). */
 int eng_sleep(struct comp_ctx *ctx, long ms);
 /* Is the object kurator's for this component (by its labels)? */

@@ -134,14 +134,27 @@ int eng_plan_build(struct comp_ctx *ctx, const struct rplan *plan,
 int engine_plan(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 {
 	struct comp_record *cur = NULL;
-	const struct recipe *r;
+	const struct recipe *r = NULL;
 	struct rplan *plan = NULL;
 	int rc = -1;
 
 	*out = NULL;
-	if (record_read(ctx->kc, ctx->ops->name, &cur, err) ||
-	    engine_recipe(ctx, cur ? cur->version : NULL, &r, err) ||
-	    engine_render(ctx, r, cur ? cur->params : NULL, &plan, err) ||
+	kerr_clear(err);
+	if (record_read(ctx->kc, ctx->ops->name, &cur, err) == 0 && cur &&
+	    !(ctx->opts && ctx->opts->version) &&
+	    recipe_set_find(ctx->recipes, ctx->ops->name, cur->version, &r, err)) {
+		/* The installed version is not in this recipe set: show what
+		 * `upgrade` would do. */
+		kerr_clear(err);
+		engine_log(ctx, "no recipe for the installed %s %s here: planning the upgrade",
+			   ctx->ops->name, cur->version);
+		r = NULL;
+		if (recipe_set_find(ctx->recipes, ctx->ops->name, NULL, &r, err))
+			r = NULL;
+	}
+	if ((err && err->kind != KERR_NONE) ||
+	    (!r && engine_recipe(ctx, cur ? cur->version : NULL, &r, err)) ||
+	    engine_render(ctx, r, cur ? cur->set : NULL, &plan, err) ||
 	    eng_plan_build(ctx, plan, cur, out, err))
 		kerr_prefix(err, "plan %s on %s", ctx->ops->name, ctx->cluster ? ctx->cluster : "cluster");
 	else

@@ -265,6 +265,30 @@ int engine_render(struct comp_ctx *ctx, const struct recipe *r, const json_t *ba
 	return rc;
 }
 
+json_t *eng_user_set(struct comp_ctx *ctx, const json_t *earlier, const json_t *params)
+{
+	json_t *set = json_object();
+	const char *key;
+	json_t *v;
+
+	/* Earlier choices survive only while the recipe still has them. */
+	json_object_foreach((json_t *)earlier, key, v)
+		if (json_object_get(params, key))
+			json_object_set(set, key, json_object_get(params, key));
+	for (size_t i = 0; ctx->opts && i < ctx->opts->nsets; i++) {
+		const char *eq = strchr(ctx->opts->sets[i], '=');
+		char *name;
+
+		if (!eq)
+			continue;
+		name = xstrndup(ctx->opts->sets[i], (size_t)(eq - ctx->opts->sets[i]));
+		if (json_object_get(params, name))
+			json_object_set(set, name, json_object_get(params, name));
+		free(name);
+	}
+	return set;
+}
+
 /* ---- detection -------------------------------------------------------------- */
 
 json_t *eng_result(struct comp_ctx *ctx)

@@ -15,6 +15,7 @@ struct comp_record *record_new(const char *component)
 
 	rec->component = xstrdup(component);
 	rec->params = json_object();
+	rec->set = json_object();
 	rec->objects = json_array();
 	rec->adopted = json_array();
 	return rec;
@@ -29,6 +30,7 @@ void record_free(struct comp_record *rec)
 	free(rec->state);
 	free(rec->installed_at);
 	json_decref(rec->params);
+	json_decref(rec->set);
 	json_decref(rec->objects);
 	json_decref(rec->adopted);
 	free(rec);
@@ -85,7 +87,7 @@ json_t *record_to_configmap(const struct comp_record *rec)
 {
 	char name[256];
 	char *params = dump_stable(rec->params), *objects = dump_stable(rec->objects);
-	char *adopted = dump_stable(rec->adopted);
+	char *adopted = dump_stable(rec->adopted), *set = dump_stable(rec->set);
 	json_t *cm = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},s:{s:s,s:s,s:s,s:s,s:s,s:s}}",
 			       "apiVersion", "v1", "kind", "ConfigMap",
 			       "metadata", "name", record_name(rec->component, name, sizeof name),
@@ -101,6 +103,8 @@ json_t *record_to_configmap(const struct comp_record *rec)
 
 	if (rec->installed_at)
 		jx_set_str(cm, "data.installedAt", rec->installed_at);
+	json_object_set_new(json_object_get(cm, "data"), "set", json_string(set ? set : "{}"));
+	free(set);
 	free(params);
 	free(objects);
 	free(adopted);
@@ -151,6 +155,12 @@ int record_from_configmap(const json_t *cm, struct comp_record **out, struct ker
 	rec->state = xstrdup(jx_str_or(data, "state", ""));
 	rec->installed_at = xstrdup(jx_str(data, "installedAt"));
 	rec->params = params;
+	rec->set = parse_field(cm, "set", err);
+	if (!json_is_object(rec->set)) {
+		json_decref(rec->set);
+		rec->set = json_object();
+	}
+	kerr_clear(err);
 	rec->objects = objects;
 	rec->adopted = adopted;
 	*out = rec;
@@ -166,7 +176,8 @@ int record_equal(const struct comp_record *a, const struct comp_record *b)
 {
 	return a && b && str_eq(a->component, b->component) && str_eq(a->version, b->version) &&
 	       str_eq(a->state, b->state) && str_eq(a->installed_at, b->installed_at) &&
-	       json_equal(a->params, b->params) && json_equal(a->objects, b->objects) &&
+	       json_equal(a->params, b->params) && json_equal(a->set, b->set) &&
+	       json_equal(a->objects, b->objects) &&
 	       json_equal(a->adopted, b->adopted);
 }
 

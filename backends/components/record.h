@@ -27,7 +27,9 @@ struct comp_record {
 	char *version;
 	char *state;            /* installing, installed, upgrading, uninstalling */
 	char *installed_at;     /* RFC 3339, set once */
-	json_t *params;         /* object */
+	json_t *params;         /* object: every parameter as resolved */
+	json_t *set;            /* object: the ones a user set (--set), kept across
+	                           upgrades; the rest follow the recipe's defaults */
 	json_t *objects;        /* array of {apiVersion, kind, namespace, name} */
 	json_t *adopted;        /* same shape */
 };

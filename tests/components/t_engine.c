@@ -201,6 +201,7 @@ static void test_record(void **state)
 	rec->state = xstrdup("installed");
 	rec->installed_at = xstrdup("2026-11-25T08:00:00Z");
 	json_object_set_new(rec->params, "schedulerReplicas", json_integer(2));
+	json_object_set_new(rec->set, "schedulerReplicas", json_integer(2));
 	json_array_append_new(rec->objects, record_ref(obj));
 	cm = record_to_configmap(rec);
 	assert_string_equal(jx_name(cm), "kurator-component-volcano");
@@ -210,6 +211,7 @@ static void test_record(void **state)
 	assert_string_equal(jx_str(cm, "data.version"), "master-ed72c7c");
 	assert_int_equal(record_from_configmap(cm, &back, &err), 0);
 	assert_true(record_equal(rec, back));
+	assert_int_equal(jx_int(back->set, "schedulerReplicas", 0), 2);
 	assert_true(record_has(back->objects, obj));
 	assert_true(record_has(back->objects, moved));    /* same group, other version */
 	assert_false(record_has(back->objects, other));
