@@ -8,12 +8,14 @@
  * preference order. The first match in table order wins.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "backends/kube/client-int.h"
+#include "lib/evq.h"
 #include "lib/paths.h"
 #include "lib/xalloc.h"
 
@@ -509,58 +511,111 @@ static int is_aggregated(const char *ctype)
 	return strstr(ctype, "as=APIGroupDiscoveryList") != NULL;
 }
 
-static struct kube_disc *fetch_legacy(struct kube_client *c, json_t *api, json_t *apis,
-				      struct kerr *err)
-{
-	json_t *groups = json_array(), *core = json_object(), *lists = json_array(), *v, *g;
-	struct kube_disc *d = NULL;
-	size_t i, j;
+/* One group version of legacy discovery, fetched on a worker thread. */
+struct gv_fetch {
+	struct kube_client *c;
+	struct job *job;
+	char *group, *version, *path;
+	int preferred;
+	json_t *list;             /* APIResourceList, or NULL */
+	struct kerr err;
+	int rc;
+};
 
-	json_object_set_new(core, "name", json_string(""));
-	json_object_set_new(core, "lists", lists);
-	json_array_append_new(groups, core);
-	json_array_foreach(json_object_get(api, "versions"), i, v) {
-		char path[128];
-		json_t *l;
-		if (!json_is_string(v))
-			continue;
-		if (i == 0)
-			json_object_set(core, "preferredVersion", v);
-		snprintf(path, sizeof path, "/api/%s", json_string_value(v));
-		if (get_json(c, path, "application/json", &l, NULL, 0, err) < 0)
-			goto out;
-		json_array_append_new(lists, l);
+struct gv_pool {
+	struct gv_fetch *f;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+static void *gv_worker(void *p)
+{
+	struct gv_pool *pool = p;
+
+	for (;;) {
+		struct gv_fetch *f;
+		pthread_mutex_lock(&pool->lock);
+		f = pool->next < pool->n ? &pool->f[pool->next++] : NULL;
+		pthread_mutex_unlock(&pool->lock);
+		if (!f)
+			break;
+		kube_thread_act_for(f->job);
+		f->rc = get_json(f->c, f->path, "application/json", &f->list, NULL, 0, &f->err);
+		kube_thread_act_for(NULL);
 	}
+	return NULL;
+}
+
+static void gv_add(struct gv_pool *pool, struct kube_client *c, const char *group,
+		   const char *version, int preferred)
+{
+	struct gv_fetch *f;
+
+	pool->f = xrealloc(pool->f, (pool->n + 1) * sizeof *pool->f);
+	f = &pool->f[pool->n++];
+	memset(f, 0, sizeof *f);
+	f->c = c;
+	f->job = job_current();
+	f->group = xstrdup(group);
+	f->version = xstrdup(version);
+	f->path = *group ? xasprintf("/apis/%s/%s", group, version) : xasprintf("/api/%s", version);
+	f->preferred = preferred;
+}
+
+/* Legacy discovery needs one request per group version: like kubectl,
+ * fetch them in parallel. api/apis: the legacy answers, or NULL for a
+ * part that came aggregated (and is already in d). */
+static int fetch_legacy(struct kube_client *c, struct kube_disc *d, const json_t *api,
+			const json_t *apis, struct kerr *err)
+{
+	struct gv_pool pool = { 0 };
+	pthread_t th[8];
+	size_t i, j, nth = 0;
+	json_t *v, *g, *ver;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(api, "versions"), i, v)
+		if (json_is_string(v))
+			gv_add(&pool, c, "", json_string_value(v), i == 0);
 	json_array_foreach(json_object_get(apis, "groups"), i, g) {
-		json_t *entry = json_object(), *gl = json_array(), *ver;
-		json_object_set(entry, "name", json_object_get(g, "name"));
-		json_object_set(entry, "preferredVersion",
-				json_object_get(json_object_get(g, "preferredVersion"), "version"));
-		json_object_set_new(entry, "lists", gl);
-		json_array_append_new(groups, entry);
+		const char *name = json_string_value(json_object_get(g, "name"));
+		const char *pref = json_string_value(json_object_get(json_object_get(g, "preferredVersion"),
+								     "version"));
+		if (!name || !*name)
+			continue;
 		json_array_foreach(json_object_get(g, "versions"), j, ver) {
-			const char *gv = json_string_value(json_object_get(ver, "groupVersion"));
-			struct strbuf path = STRBUF_INIT;
-			json_t *l;
-			int rc;
-			if (!gv)
-				continue;
-			strbuf_addf(&path, "/apis/%s", gv);
-			rc = get_json(c, path.buf, "application/json", &l, NULL, 0, err);
-			strbuf_release(&path);
-			if (rc < 0) {
-				/* an unavailable aggregated API must not hide the rest */
-				if (err && (err->http == 503 || err->http == 404))
-					continue;
-				goto out;
-			}
-			json_array_append_new(gl, l);
+			const char *vv = json_string_value(json_object_get(ver, "version"));
+			if (vv)
+				gv_add(&pool, c, name, vv, pref ? !strcmp(pref, vv) : j == 0);
 		}
 	}
-	d = kube_disc_from_legacy(groups, err);
-out:
-	json_decref(groups);
-	return d;
+	pthread_mutex_init(&pool.lock, NULL);
+	for (i = 0; i < ARRAY_SIZE(th) && i < pool.n; i++)
+		if (!pthread_create(&th[nth], NULL, gv_worker, &pool))
+			nth++;
+	if (!nth)
+		gv_worker(&pool);
+	for (i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&pool.lock);
+
+	for (i = 0; i < pool.n; i++) {
+		struct gv_fetch *f = &pool.f[i];
+		if (f->rc < 0 && !rc && !(f->err.http == 503 || f->err.http == 404)) {
+			/* an unavailable aggregated API (503/404) must not hide the rest */
+			if (err)
+				*err = f->err;
+			rc = -1;
+		}
+		if (f->list)
+			add_legacy_list(d, f->group, f->version, f->preferred, f->list);
+		json_decref(f->list);
+		free(f->group);
+		free(f->version);
+		free(f->path);
+	}
+	free(pool.f);
+	return rc;
 }
 
 static struct kube_disc *fetch(struct kube_client *c, struct kerr *err)
@@ -568,15 +623,33 @@ static struct kube_disc *fetch(struct kube_client *c, struct kerr *err)
 	char ct_api[128] = "", ct_apis[128] = "";
 	json_t *api = NULL, *apis = NULL;
 	struct kube_disc *d = NULL;
+	int agg_api, agg_apis;
 
 	if (get_json(c, "/api", ACCEPT_AGGREGATED, &api, ct_api, sizeof ct_api, err) < 0 ||
 	    get_json(c, "/apis", ACCEPT_AGGREGATED, &apis, ct_apis, sizeof ct_apis, err) < 0)
 		goto out;
-	if (is_aggregated(ct_api) && is_aggregated(ct_apis))
-		d = kube_disc_from_aggregated(api, apis, err);
-	else
-		d = fetch_legacy(c, is_aggregated(ct_api) ? NULL : api,
-				 is_aggregated(ct_apis) ? NULL : apis, err);
+	agg_api = is_aggregated(ct_api);
+	agg_apis = is_aggregated(ct_apis);
+	if ((agg_api && !json_is_array(json_object_get(api, "items"))) ||
+	    (agg_apis && !json_is_array(json_object_get(apis, "items")))) {
+		kerr_set(err, KERR_INVALID, "aggregated discovery answer has no items list");
+		goto out;
+	}
+	/* core first, then the groups, whichever form each part came in */
+	d = xcalloc(1, sizeof *d);
+	if (agg_api)
+		add_aggregated(d, api);
+	if (fetch_legacy(c, d, agg_api ? NULL : api, NULL, err) < 0)
+		goto fail;
+	if (agg_apis)
+		add_aggregated(d, apis);
+	else if (fetch_legacy(c, d, NULL, apis, err) < 0)
+		goto fail;
+	disc_finish(d);
+	goto out;
+fail:
+	kube_disc_free(d);
+	d = NULL;
 out:
 	json_decref(api);
 	json_decref(apis);
