@@ -284,6 +284,24 @@ static int fill_user(const struct kc_entry *u, struct kube_conn *k, struct kerr 
 	return 0;
 }
 
+/* client-go accepts http, https and socks5 proxies only. */
+static int check_proxy(const char *url, const struct kc_entry *cl, struct kerr *err)
+{
+	static const char *const schemes[] = { "http://", "https://", "socks5://" };
+	const char *colon = strstr(url, "://");
+	size_t i;
+
+	for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+		if (!strncmp(url, schemes[i], strlen(schemes[i])) && url[strlen(schemes[i])])
+			return 0;
+	if (!colon || colon == url)
+		return kerr_set(err, KERR_INVALID, "invalid 'proxy-url' \"%s\" for cluster \"%s\": could not parse: %s",
+				url, cl->name, url);
+	return kerr_set(err, KERR_INVALID,
+			"invalid 'proxy-url' \"%s\" for cluster \"%s\": unsupported scheme \"%.*s\", must be http, https, or socks5",
+			url, cl->name, (int)(colon - url), url);
+}
+
 int kubeconfig_conn(const struct kubeconfig *kc, const char *context,
 		    struct kube_conn **out, struct kerr *err)
 {
@@ -326,6 +344,8 @@ int kubeconfig_conn(const struct kubeconfig *kc, const char *context,
 	k->tls_server_name = xstrdup(sget(cl->obj, "tls-server-name"));
 	k->proxy_url = xstrdup(sget(cl->obj, "proxy-url"));
 	k->insecure = json_is_true(json_object_get(cl->obj, "insecure-skip-tls-verify"));
+	if (k->proxy_url && check_proxy(k->proxy_url, cl, err) < 0)
+		goto fail;
 	if (pem_field(cl, "certificate-authority-data", "certificate-authority", "certificate-authority",
 		      &k->ca_pem, &k->ca_len, err) < 0)
 		goto fail;

@@ -444,6 +444,8 @@ static const char conn_doc[] =
 	"- name: both\n  cluster: {server: https://b, insecure-skip-tls-verify: true, certificate-authority-data: " PEM_CERT_B64 "}\n"
 	"- name: noserver\n  cluster: {}\n"
 	"- name: badca\n  cluster: {server: https://x, certificate-authority: missing.crt}\n"
+	"- name: ftpproxy\n  cluster: {server: https://x, proxy-url: \"ftp://p:21\"}\n"
+	"- name: socks\n  cluster: {server: https://x, proxy-url: \"socks5://127.0.0.1:1080\"}\n"
 	"users:\n"
 	"- name: tok\n  user: {token: t0k}\n"
 	"- name: tokfile\n  user: {tokenFile: secrets/token, token: ignored}\n"
@@ -472,6 +474,8 @@ static const char conn_doc[] =
 	"- {name: noserver, context: {cluster: noserver, user: tok}}\n"
 	"- {name: badca, context: {cluster: badca, user: tok}}\n"
 	"- {name: nocluster, context: {cluster: gone, user: tok}}\n"
+	"- {name: ftpproxy, context: {cluster: ftpproxy, user: tok}}\n"
+	"- {name: socks, context: {cluster: socks, user: tok}}\n"
 	"- {name: nouser, context: {cluster: insecure, user: gone}}\n"
 	"- {name: execrel, context: {cluster: k, user: execrel}}\n"
 	"- {name: execpath, context: {cluster: k, user: execpath}}\n"
@@ -497,6 +501,8 @@ static const struct conn_case {
 	{ "noserver", "has no server", { NULL } },
 	{ "badca", "%D/cfg/missing.crt", { NULL } },
 	{ "nocluster", "cluster \"gone\" does not exist", { NULL } },
+	{ "ftpproxy", "unsupported scheme \"ftp\", must be http, https, or socks5", { NULL } },
+	{ "socks", NULL, { "proxy_url=socks5://127.0.0.1:1080" } },
 	{ "nouser", NULL, { "user=gone", "token=<null>", "cert=<null>" } },
 	{ "nothere", "context \"nothere\" does not exist", { NULL } },
 	{ "execrel", NULL, { "exec.command=%D/cfg/bin/plug", "exec.args=x", "exec.env=A=b",
