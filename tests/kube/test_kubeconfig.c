@@ -990,6 +990,30 @@ static void test_use_context(void **state)
 	}
 }
 
+/* A symlinked ~/.kube/config stays a symlink; its target is rewritten. */
+static void test_symlink(void **state)
+{
+	struct kubeconfig *kc;
+	struct kerr err = { 0 };
+	struct stat st;
+	char *link = xasprintf("%s/.kube/config", tmpdir), *target = xasprintf("%s/real/config", tmpdir);
+
+	(void)state;
+	put("real/config", A, 0600);
+	put(".kube/keep", "", 0600);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(kubeconfig_load(NULL, &kc, &err), 0);
+	assert_int_equal(kubeconfig_use_context(kc, "ctx1", &err), 0);
+	kubeconfig_free(kc);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(kubeconfig_load(target, &kc, &err), 0);
+	assert_string_equal(kubeconfig_current_context(kc), "ctx1");
+	kubeconfig_free(kc);
+	free(link);
+	free(target);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1001,6 +1025,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exec, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_merge_into, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_use_context, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_symlink, setup_dir, teardown_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
