@@ -37,11 +37,13 @@ static int yd_scalar(yaml_emitter_t *e, const char *s, size_t len, int plain_ok,
 	return yaml_emitter_emit(e, &ev) ? 0 : -1;
 }
 
-static int yd_string(yaml_emitter_t *e, const char *s, size_t len)
+static int yd_string(yaml_emitter_t *e, const char *s, size_t len, int is_key)
 {
 	if (memchr(s, '\n', len))
 		return yd_scalar(e, s, len, 0, YAML_LITERAL_SCALAR_STYLE);
-	if (ys_needs_quotes(s, len))
+	/* kubectl writes a "<<" value plain; as a key it would read back as
+	 * a merge, so there (only) it is quoted. */
+	if (ys_needs_quotes(s, len) || (is_key && len == 2 && memcmp(s, "<<", 2) == 0))
 		return yd_scalar(e, s, len, 0, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 	return yd_scalar(e, s, len, 1, YAML_ANY_SCALAR_STYLE);
 }
@@ -74,7 +76,7 @@ static int yd_value(yaml_emitter_t *e, const json_t *v, int depth)
 		if (!yaml_emitter_emit(e, &ev))
 			return -1;
 		json_object_keylen_foreach((json_t *)v, key, keylen, c) {
-			if (yd_string(e, key, keylen) || yd_value(e, c, depth + 1))
+			if (yd_string(e, key, keylen, 1) || yd_value(e, c, depth + 1))
 				return -1;
 		}
 		yaml_mapping_end_event_initialize(&ev);
@@ -89,7 +91,7 @@ static int yd_value(yaml_emitter_t *e, const json_t *v, int depth)
 		yaml_sequence_end_event_initialize(&ev);
 		return yaml_emitter_emit(e, &ev) ? 0 : -1;
 	case JSON_STRING:
-		return yd_string(e, json_string_value(v), json_string_length(v));
+		return yd_string(e, json_string_value(v), json_string_length(v), 0);
 	case JSON_INTEGER:
 		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return yd_scalar(e, buf, strlen(buf), 1, YAML_PLAIN_SCALAR_STYLE);
@@ -110,7 +112,7 @@ static int yd_documents(struct strbuf *out, const json_t *const *vals, size_t n)
 {
 	yaml_emitter_t e;
 	yaml_event_t ev;
-	size_t i;
+	size_t i, start = out->len;
 	int rc = -1;
 
 	if (!yaml_emitter_initialize(&e))
@@ -134,6 +136,10 @@ static int yd_documents(struct strbuf *out, const json_t *const *vals, size_t n)
 	yaml_stream_end_event_initialize(&ev);
 	if (!yaml_emitter_emit(&e, &ev) || !yaml_emitter_flush(&e))
 		goto out;
+	/* After a "|+" block libyaml ends the stream with "...", go-yaml
+	 * (and so kubectl) does not; the block reads the same without it. */
+	if (out->len >= start + 5 && memcmp(out->buf + out->len - 5, "\n...\n", 5) == 0)
+		strbuf_setlen(out, out->len - 4);
 	rc = 0;
 out:
 	yaml_emitter_delete(&e);

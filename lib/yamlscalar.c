@@ -296,8 +296,6 @@ int ys_needs_quotes(const char *s, size_t len)
 {
 	struct ys_value v;
 
-	if (len == 2 && s[0] == '<' && s[1] == '<')
-		return 1;
 	ys_resolve_plain(s, len, &v);
 	if (v.type != YS_STR)
 		return 1;

@@ -22,8 +22,8 @@ struct ys_value {
 void ys_resolve_plain(const char *s, size_t len, struct ys_value *v);
 
 /* 1 when a string written plain would not read back as the same string
- * (it resolves to another type, is a base 60 float go-yaml quotes, or is
- * the merge key). */
+ * (it resolves to another type, or is a base 60 float go-yaml quotes).
+ * As a mapping key, "<<" needs quotes too (the caller's business). */
 int ys_needs_quotes(const char *s, size_t len);
 
 /* Go's strconv.FormatFloat(v, 'g', -1, 32), as sigs.k8s.io/yaml turns a

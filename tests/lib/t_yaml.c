@@ -5,6 +5,8 @@
 #include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lib/jsonx.h"
 #include "lib/yamljson.h"
@@ -364,6 +366,107 @@ static void test_roundtrip(void **state)
 	json_decref(arr);
 }
 
+/* Run argv, return its stdout (NULL if it could not run or failed). */
+static char *run_capture(char *const argv[])
+{
+	struct strbuf sb = STRBUF_INIT;
+	int fds[2], status;
+	char buf[4096];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return NULL;
+	pid = fork();
+	if (pid < 0)
+		return NULL;
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+		strbuf_add(&sb, buf, (size_t)n);
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* kubectl prints the same object as -o json and -o yaml: our YAML of its
+ * JSON (keys sorted, as Go maps print) must be byte for byte its YAML. */
+static void test_dump_vs_kubectl(void **state)
+{
+	const char *kubectl = getenv("KUBECTL");
+	char *argv[8 + 2 * ARRAY_SIZE(roundtrip_strings)];
+	char *json_text, *yaml_text;
+	struct strbuf ours = STRBUF_INIT;
+	struct kerr e = { 0 };
+	json_t *obj, *sorted;
+	size_t i, argc = 0, nargs;
+
+	(void)state;
+	if (!kubectl)
+		kubectl = "/usr/lib/google-cloud-sdk/bin/kubectl.1.30";
+	if (access(kubectl, X_OK) != 0)
+		skip();
+	argv[argc++] = (char *)kubectl;
+	argv[argc++] = "create";
+	argv[argc++] = "configmap";
+	argv[argc++] = "quoting";
+	argv[argc++] = "--dry-run=client";
+	nargs = argc;
+	for (i = 0; i < ARRAY_SIZE(roundtrip_strings); i++) {
+		const char *v = roundtrip_strings[i];
+		if (memcmp(v, NUL_STRING, sizeof(NUL_STRING)) == 0)
+			continue;   /* a NUL cannot pass through argv */
+		/* kubectl re-reads its own JSON as YAML and refuses control
+		 * characters there ("yaml: control characters are not allowed") */
+		if (strpbrk(v, "\x7f\r") || strstr(v, "\xc2\x85") || strstr(v, "\xef\xbb\xbf"))
+			continue;
+		/* A single-quoted string ending in U+2028: libyaml indents
+		 * before the closing quote, go-yaml does not; both read back
+		 * the same. */
+		if (strcmp(v, "\xe2\x80\xa8") == 0)
+			continue;
+		argv[argc++] = xasprintf("--from-literal=k%02zu=%s", i, v);
+	}
+	argv[argc++] = "-o";
+	argv[argc + 1] = NULL;
+	argv[argc] = "json";
+	json_text = run_capture(argv);
+	argv[argc] = "yaml";
+	yaml_text = run_capture(argv);
+	for (i = nargs; i < argc - 1; i++)
+		free(argv[i]);
+	if (!json_text || !yaml_text)
+		fail_msg("%s did not run", kubectl);
+	if (yj_load_one(json_text, strlen(json_text), "kubectl.json", &obj, &e))
+		fail_msg("%s", e.msg);
+	sorted = jx_sorted_copy(obj);
+	yj_dump(&ours, sorted);
+	if (strcmp(ours.buf, yaml_text) != 0) {
+		/* show the first differing line */
+		size_t at = 0;
+		while (ours.buf[at] && ours.buf[at] == yaml_text[at])
+			at++;
+		while (at > 0 && ours.buf[at - 1] != '\n')
+			at--;
+		fail_msg("differs from kubectl -o yaml at:\nours:    %.120s\nkubectl: %.120s",
+			 ours.buf + at, yaml_text + at);
+	}
+	strbuf_release(&ours);
+	json_decref(sorted);
+	json_decref(obj);
+	free(json_text);
+	free(yaml_text);
+}
+
 static int manifest_file(const char *name)
 {
 	size_t n = strlen(name);
@@ -489,6 +592,7 @@ int t_yaml(void)
 		cmocka_unit_test(test_alias_bomb),
 		cmocka_unit_test(test_dump_layout),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_dump_vs_kubectl),
 		cmocka_unit_test(test_manifests),
 	};
 	return cmocka_run_group_tests_name("yaml", tests, NULL, NULL);
