@@ -771,7 +771,11 @@ static int fresh(struct kube_client *c)
 int kube_resolve(struct kube_client *c, const char *what,
 		 const struct kube_resource **out, struct kerr *err)
 {
+	struct kerr local_err = { 0 };
 	int rc;
+
+	if (!err)   /* decisions below read the error kind */
+		err = &local_err;
 
 	if (kube_discover(c, 0, err) < 0)
 		return -1;
@@ -791,7 +795,11 @@ int kube_resolve(struct kube_client *c, const char *what,
 int kube_resolve_gvk(struct kube_client *c, const char *api_version, const char *kind,
 		     const struct kube_resource **out, struct kerr *err)
 {
+	struct kerr local_err = { 0 };
 	int rc;
+
+	if (!err)   /* decisions below read the error kind */
+		err = &local_err;
 
 	if (kube_discover(c, 0, err) < 0)
 		return -1;

@@ -155,10 +155,14 @@ static const char *page_continue(const json_t *page)
 int kube_list(struct kube_client *c, const struct kube_resource *r, const char *ns,
 	      const struct kube_list_opts *opts, json_t **out, struct kerr *err)
 {
+	struct kerr local_err = { 0 };
 	long limit = opts && opts->limit ? opts->limit : 500;
 	json_t *all = NULL, *page = NULL;
 	char *cont = NULL;
 	int restarted = 0;
+
+	if (!err)   /* decisions below read the error kind */
+		err = &local_err;
 
 	*out = NULL;
 	if (r->namespaced && ns && !*ns)

@@ -131,11 +131,15 @@ static void describe_pending(struct strbuf *sb, const json_t *obj)
 int kube_delete(struct kube_client *c, const struct kube_resource *r, const char *ns,
 		const char *name, const struct kube_delete_opts *opts, struct kerr *err)
 {
+	struct kerr local_err = { 0 };
 	struct kube_call call = { .method = "DELETE", .content_type = "application/json" };
 	struct strbuf path = STRBUF_INIT, body = STRBUF_INIT, what = STRBUF_INIT;
 	struct gone_arg g = { 0 };
 	struct kube_resp resp;
 	int rc;
+
+	if (!err)   /* decisions below read the error kind */
+		err = &local_err;
 
 	ns = kube_ns_or_default(c, r, ns);
 	kube_what(&what, r, ns, name);
@@ -254,11 +258,15 @@ int kube_wait_condition(struct kube_client *c, const struct kube_resource *r,
 			const char *ns, const char *name, const char *cond_type,
 			const char *want, long timeout_ms, struct kerr *err)
 {
+	struct kerr local_err = { 0 };
 	struct cond_arg a = { .type = cond_type, .want = want && *want ? want : "True" };
 	struct waiter w = { .name = name, .pred = cond_met, .arg = &a };
 	struct strbuf what = STRBUF_INIT;
 	json_t *obj = NULL;
 	int rc;
+
+	if (!err)   /* decisions below read the error kind */
+		err = &local_err;
 
 	if (timeout_ms <= 0)
 		timeout_ms = 30000;

@@ -189,9 +189,13 @@ int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const
 		     const struct kube_watch_opts *opts, long long deadline_ms,
 		     kube_watch_cb cb, void *arg, struct kerr *err)
 {
+	struct kerr local_err = { 0 };
 	struct wstream w = { .cb = cb, .arg = arg };
 	long backoff = 0;
 	int rc = -1, stop = 0, gone_streak = 0;
+
+	if (!err)   /* decisions below read the error kind */
+		err = &local_err;
 
 	if (r->namespaced && ns && !*ns)
 		ns = NULL;
