@@ -495,10 +495,13 @@ static int yj_scalar(struct yj_loader *l, const yaml_event_t *ev)
 		if (yj_scalar_key(l, ev, f))
 			return -1;
 		if (anchor) {
-			/* An anchored key: record what the key text resolves to. */
+			/* An anchored key: record what the key text resolves to
+			 * (or the key string when that is no JSON value, .inf). */
 			v = yj_scalar_value(l, ev);
-			if (!v)
-				return -1;
+			if (!v) {
+				kerr_clear(l->err);
+				v = json_stringn(f->key ? f->key : "<<", f->key ? f->keylen : 2);
+			}
 			yj_add_anchor(l, (const char *)anchor, v, 1, 0);
 			json_decref(v);
 		}
@@ -633,6 +636,11 @@ int yj_load_stream(const char *data, size_t len, const char *name,
 	int rc = 0, done = 0;
 
 	*docs_out = NULL;
+	if (!data) {
+		data = "";
+		len = 0;
+		l.data = data;
+	}
 	if (!yaml_parser_initialize(&p)) {
 		json_decref(docs);
 		return kerr_set(err, KERR_FAIL, "%s: cannot initialise the YAML parser", l.name);

@@ -166,6 +166,12 @@ static void test_streams(void **state)
 	assert_int_equal(yj_load_one(src, strlen(src), "s.yaml", &one, &e), -1);
 	assert_non_null(strstr(e.msg, "s.yaml"));
 	assert_non_null(strstr(e.msg, "3"));
+	assert_int_equal(yj_load_one(NULL, 0, "null", &one, &e), 0);
+	assert_true(json_is_null(one));
+	json_decref(one);
+	one = load_one("&k .inf: a\nv: *k\n");   /* an anchored key that is no JSON value */
+	assert_json(one, "{\".inf\":\"a\",\"v\":\".inf\"}");
+	json_decref(one);
 	assert_int_equal(yj_load_one("", 0, "empty", &one, &e), 0);
 	assert_true(json_is_null(one));
 	json_decref(one);
@@ -460,6 +466,11 @@ static void test_dump_vs_kubectl(void **state)
 		fail_msg("differs from kubectl -o yaml at:\nours:    %.120s\nkubectl: %.120s",
 			 ours.buf + at, yaml_text + at);
 	}
+	/* and jx_dump_pretty writes the JSON exactly as kubectl -o json */
+	strbuf_reset(&ours);
+	jx_dump_pretty(&ours, obj);
+	strbuf_addch(&ours, '\n');
+	assert_string_equal(ours.buf, json_text);
 	strbuf_release(&ours);
 	json_decref(sorted);
 	json_decref(obj);
