@@ -521,7 +521,7 @@ int engine_uninstall(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 	json_array_foreach(groups, gi, g) {
 		const char *phase = jx_str(g, "phase");
 		json_t *pending = json_array(), *e;
-		size_t i;
+		size_t i, nadopted = 0, nobjs = json_array_size(json_object_get(g, "objects"));
 
 		json_array_foreach(json_object_get(g, "objects"), i, e) {
 			char desc[320];
@@ -529,6 +529,7 @@ int engine_uninstall(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 
 			eng_ref_desc(e, desc, sizeof desc);
 			if (record_has(cur->adopted, e)) {
+				nadopted++;
 				if (!dry && release(ctx, e, default_ns, err)) {
 					json_decref(pending);
 					goto fail;
@@ -568,7 +569,10 @@ int engine_uninstall(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 			json_t *ref;
 			int p = 0;
 
-			if (strcmp(rt->phase, phase) || (rt->with_crds && !purge))
+			/* A phase kurator found already installed made its runtime
+			 * objects under someone else's watch: they stay too. */
+			if (strcmp(rt->phase, phase) || (rt->with_crds && !purge) ||
+			    (nobjs && nadopted == nobjs))
 				continue;
 			ref = json_pack("{s:s,s:s,s:s,s:s}", "apiVersion", rt->ref.api_version, "kind",
 					rt->ref.kind, "namespace", rt->ref.ns, "name", rt->ref.name);
