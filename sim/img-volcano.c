@@ -3,8 +3,8 @@
  * - vc-webhook-manager running ./gen-admission-secret.sh (the
  *   volcano-admission-init Job): writes the admission certificate Secret
  *   (--secret, in --namespace) with tls.crt, tls.key and ca.crt, then exits.
- * - vc-webhook-manager as the admission server: once Running, puts the CA
- *   of its mounted certificate Secret into the caBundle of every webhook
+ * - vc-webhook-manager as the admission server: while Running, keeps the CA
+ *   of its mounted certificate Secret in the caBundle of every webhook
  *   configuration that points at its Service (--webhook-service-name,
  *   --webhook-namespace).
  * - vc-scheduler: creates the root and default Queues once the Queue CRD
@@ -213,7 +213,6 @@ static int admission_running(struct sim_ctl *c, const json_t *pod, const json_t 
 	json_t *sec, *cfgs, *cfg;
 	struct bundle b;
 	size_t i, j;
-	int found = 0;
 
 	if (!flag_value(ctr, "--webhook-service-name", svc, sizeof svc))
 		return 0;   /* no webhooks to register */
@@ -239,16 +238,15 @@ static int admission_running(struct sim_ctl *c, const json_t *pod, const json_t 
 		json_array_foreach(cfgs, i, cfg) {
 			if (!points_at(cfg, &b))
 				continue;
-			found++;
 			sim_ctl_mutate(c, "admissionregistration.k8s.io", plurals[j], NULL,
 				       sim_ctl_str(cfg, "metadata.name"), set_bundle, &b, MGR_ADMISSION);
 		}
 		json_decref(cfgs);
 	}
 	json_decref(sec);
-	/* The webhook configurations may come after the Deployment: keep
-	 * looking until some exist. */
-	return found ? 0 : 1;
+	/* Webhook configurations may be applied after the Deployment (or
+	 * re-applied without caBundle): keep them patched while running. */
+	return 1;
 }
 
 static const char *const admission_lines[] = {
