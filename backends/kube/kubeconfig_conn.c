@@ -98,7 +98,7 @@ static void free_strv(char **v)
 	free(v);
 }
 
-static void exec_free(struct kube_exec *x)
+static void kube_exec_free(struct kube_exec *x)
 {
 	if (!x)
 		return;
@@ -274,6 +274,12 @@ static int fill_user(const struct kc_entry *u, struct kube_conn *k, struct kerr 
 	k->password = xstrdup(sget(o, "password"));
 	if (ex && build_exec(u, ex, &k->exec, err) < 0)
 		return -1;
+	/* client-go skips the exec plugin when a token, basic auth or a client
+	 * certificate is configured: those are what the user meant */
+	if (k->exec && (k->token || k->token_file || k->username || k->password || k->cert_pem)) {
+		kube_exec_free(k->exec);
+		k->exec = NULL;
+	}
 	if (json_object_get(o, "auth-provider") && !k->token && !k->token_file && !k->exec &&
 	    !k->cert_pem && !k->username) {
 		const char *name = json_string_value(json_object_get(json_object_get(o, "auth-provider"), "name"));
@@ -390,7 +396,7 @@ void kube_conn_free(struct kube_conn *k)
 	free(k->token_file);
 	free(k->username);
 	free_secret(k->password);
-	exec_free(k->exec);
+	kube_exec_free(k->exec);
 	free(k->namespace);
 	free(k->cluster_info_json);
 	free(k);

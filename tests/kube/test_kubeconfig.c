@@ -459,6 +459,7 @@ static const char conn_doc[] =
 	"- name: execrel\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/plug, interactiveMode: Never, args: [x], env: [{name: A, value: b}], provideClusterInfo: true}\n"
 	"- name: execpath\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: plug}\n"
 	"- name: execnomode\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: plug}\n"
+	"- name: exectok\n  user:\n    token: wins\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: plug, interactiveMode: Never}\n"
 	"- name: execbadapi\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v2, command: plug, interactiveMode: Never}\n"
 	"contexts:\n"
 	"- {name: tok, context: {cluster: k, user: tok, namespace: team}}\n"
@@ -480,7 +481,8 @@ static const char conn_doc[] =
 	"- {name: execrel, context: {cluster: k, user: execrel}}\n"
 	"- {name: execpath, context: {cluster: k, user: execpath}}\n"
 	"- {name: execnomode, context: {cluster: k, user: execnomode}}\n"
-	"- {name: execbadapi, context: {cluster: k, user: execbadapi}}\n";
+	"- {name: execbadapi, context: {cluster: k, user: execbadapi}}\n"
+	"- {name: exectok, context: {cluster: k, user: exectok}}\n";
 
 static const struct conn_case {
 	const char *context;
@@ -510,6 +512,7 @@ static const struct conn_case {
 	{ "execpath", NULL, { "exec.command=plug", "exec.mode=IfAvailable", "cluster_info=<null>" } },
 	{ "execnomode", "interactiveMode must be specified", { NULL } },
 	{ "execbadapi", "is not supported", { NULL } },
+	{ "exectok", NULL, { "token=wins", "exec.command=<null>" } },
 };
 
 static char *subst(const char *s)
