@@ -101,6 +101,9 @@ json_t *record_to_configmap(const struct comp_record *rec)
 			       "objects", objects ? objects : "[]",
 			       "adopted", adopted ? adopted : "[]");
 
+	if (rec->version && *rec->version)
+		json_object_set_new(jx_get(cm, "metadata.labels"), KURATOR_LABEL_VERSION,
+				    json_string(rec->version));
 	if (rec->installed_at)
 		jx_set_str(cm, "data.installedAt", rec->installed_at);
 	json_object_set_new(json_object_get(cm, "data"), "set", json_string(set ? set : "{}"));

@@ -209,6 +209,8 @@ static void test_record(void **state)
 	assert_string_equal(json_string_value(json_object_get(jx_get(cm, "metadata.labels"),
 							      "app.kubernetes.io/managed-by")), "kurator");
 	assert_string_equal(jx_str(cm, "data.version"), "master-ed72c7c");
+	assert_string_equal(json_string_value(json_object_get(jx_get(cm, "metadata.labels"),
+							      "kurator.dev/version")), "master-ed72c7c");
 	assert_int_equal(record_from_configmap(cm, &back, &err), 0);
 	assert_true(record_equal(rec, back));
 	assert_int_equal(jx_int(back->set, "schedulerReplicas", 0), 2);

@@ -68,7 +68,7 @@ for want in [("Namespace", "volcano-system"), ("Deployment", "volcano-scheduler"
     assert want in names, want
 comp = [i for i in items if i["metadata"]["name"] != "kurator-component-volcano"]
 assert len(comp) == 43, len(comp)
-for i in comp:
+for i in items:
     l = i["metadata"]["labels"]
     assert l["kurator.dev/component"] == "volcano", i["metadata"]["name"]
     assert l["kurator.dev/version"] == "master-ed72c7c"
