@@ -81,6 +81,10 @@ users:
 - name: exec-fail
   user:
     exec: {apiVersion: client.authentication.k8s.io/v1, command: ../bin/cred, args: [fail], interactiveMode: Never, installHint: "unseal the vault first"}
+- name: token-over-exec
+  user:
+    tokenFile: ../secrets/token
+    exec: {apiVersion: client.authentication.k8s.io/v1, command: ../bin/cred, args: [fail], interactiveMode: Never}
 - name: exec-missing
   user:
     exec: {apiVersion: client.authentication.k8s.io/v1, command: kurator-test-no-such-plugin, interactiveMode: Never, installHint: "install kurator-test-no-such-plugin"}
@@ -96,6 +100,7 @@ contexts:
 - {name: wrong-name, context: {cluster: wrong-name, user: cert-files}}
 - {name: exec-fail, context: {cluster: ca-file, user: exec-fail}}
 - {name: exec-missing, context: {cluster: ca-file, user: exec-missing}}
+- {name: token-over-exec, context: {cluster: ca-file, user: token-over-exec}}
 EOF
 
 # Run from another directory: relative paths must follow the file.
@@ -108,7 +113,8 @@ try() { # CONTEXT: 0 when both kubectl and kurator succeed, 1 when both fail
 	[ "$rk" = "$rr" ] || fail "context $ctx: kubectl $( [ $rk = 0 ] && echo succeeded || echo failed), kurator did not: kubectl: $(cat "$T/k.out") kurator: $(cat "$T/r.out")"
 	return $rr
 }
-for ctx in files inline token-file exec-token exec-cert insecure good-name; do
+# (token-over-exec: a configured token means the plugin is not run at all)
+for ctx in files inline token-file exec-token exec-cert insecure good-name token-over-exec; do
 	try "$ctx" || fail "context $ctx failed: $(cat "$T/r.out")"
 	assert_contains "$(cat "$T/r.out")" '"name": "default"' "context $ctx"
 done
