@@ -18,7 +18,6 @@ points=(
 	"crd queues.scheduling.volcano.sh"
 	"job -n volcano-system volcano-admission-init"
 	"deployment -n volcano-system volcano-scheduler"
-	"validatingwebhookconfiguration volcano-admission-service-queues-validate"
 )
 for point in "${points[@]}"; do
 	note "kill at: $point"
