@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "backends/kube/kubeconfig_int.h"
-#include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "lib/yamljson.h"
 
