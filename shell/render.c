@@ -27,6 +27,7 @@ struct rjob {
 	long done, total;
 	double start;
 	int progressed;
+	long printed_done;          /* lines mode: the last count printed */
 };
 
 struct text_renderer {
@@ -203,18 +204,29 @@ void text_renderer_event(void *arg, const struct event *ev)
 			break;
 		if (!j->name && !is_cmd)
 			j->name = xstrdup("job");
-		free(j->text);
-		j->text = xstrdup(ev->text);
-		j->done = ev->done;
-		j->total = ev->total;
-		j->progressed = 1;
-		t->current = ev->job;
-		if (t->tty) {
-			draw_bar(t);
-		} else if (ev->total > 0) {
-			line(t, j, "[%ld/%ld] %s", ev->done, ev->total, ev->text ? ev->text : "");
-		} else {
-			line(t, j, "%s", ev->text ? ev->text : "");
+		{
+			/* lines mode: a line when the text changes, the count moves
+			 * by a tenth, or it completes - not for every tick */
+			int changed = !j->progressed || ev->total != j->total ||
+				strcmp(j->text ? j->text : "", ev->text ? ev->text : "") ||
+				(ev->total > 0 && ev->done >= ev->total && j->printed_done != ev->done) ||
+				(ev->total > 0 && ev->done - j->printed_done >= (ev->total + 9) / 10);
+
+			free(j->text);
+			j->text = xstrdup(ev->text);
+			j->done = ev->done;
+			j->total = ev->total;
+			j->progressed = 1;
+			t->current = ev->job;
+			if (t->tty) {
+				draw_bar(t);
+			} else if (changed) {
+				j->printed_done = ev->done;
+				if (ev->total > 0)
+					line(t, j, "[%ld/%ld] %s", ev->done, ev->total, ev->text ? ev->text : "");
+				else
+					line(t, j, "%s", ev->text ? ev->text : "");
+			}
 		}
 		break;
 	case EV_JOB_LOG:
