@@ -210,7 +210,7 @@ start=$(date +%s%N)
 out=$(kt --cancel-after-ms 400 watch cm --rv 22 2>&1) && fail "cancelled watch returned 0"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 assert_contains "$out" "cancelled"
-[ "$ms" -lt 3000 ] || fail "cancel took ${ms} ms"
+[ "$ms" -lt 5000 ] || fail "cancel took ${ms} ms"
 
 # secrets never reach messages
 assert_not_contains "$(cat "$T"/*.out 2>/dev/null || true)$out" "valid-token"
