@@ -138,7 +138,12 @@ static void print_status(struct session *s, const json_t *r)
 	size_t i, notready = 0;
 
 	if (!jx_bool(r, "present", 0)) {
-		session_out(s, "%s on %s: not installed\n", comp, cl);
+		if (jx_int(r, "crdsKept", 0))
+			session_out(s, "%s on %s: not installed (%lld CRDs kept from an earlier install; "
+				    "`uninstall %s --purge-crds` removes them)\n", comp, cl,
+				    (long long)jx_int(r, "crdsKept", 0), comp);
+		else
+			session_out(s, "%s on %s: not installed\n", comp, cl);
 		return;
 	}
 	session_out(s, "%s on %s: %s%s%s%s, %s\n", comp, cl,

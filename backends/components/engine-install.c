@@ -175,23 +175,24 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	json_t *objects = NULL, *inflight = NULL, *stale = NULL, *lives = NULL;
 	long counts[3] = { 0 }, pruned = 0, done = 0, total;
 	size_t adopted_before;
-	int rc = -1, wrote = 0, same_desired;
+	int rc = -1, wrote = 0, same_desired, removed;
 	char stamp[32];
 
 	*out = NULL;
 	if (record_read(ctx->kc, name, &cur, err))
 		goto fail;
-	if (!cur && check_foreign(ctx, upgrade, err))
+	removed = cur && cur->state && !strcmp(cur->state, RECORD_REMOVED);
+	if ((!cur || removed) && check_foreign(ctx, upgrade, err))
 		goto fail;
-	if (!upgrade && cur && ctx->opts && ctx->opts->version &&
+	if (!upgrade && cur && !removed && ctx->opts && ctx->opts->version &&
 	    recipe_version_cmp(cur->version, ctx->opts->version)) {
 		kerr_set(err, KERR_CONFLICT, "%s %s is installed on %s", name, cur->version, cluster);
 		kerr_hint(err, "kurator upgrade %s --version %s", name, ctx->opts->version);
 		goto fail;
 	}
-	if (engine_recipe(ctx, upgrade || !cur ? NULL : cur->version, &r, err))
+	if (engine_recipe(ctx, upgrade || !cur || removed ? NULL : cur->version, &r, err))
 		goto fail;
-	if (engine_render(ctx, r, cur ? cur->set : NULL, &plan, err))
+	if (engine_render(ctx, r, cur && !removed ? cur->set : NULL, &plan, err))
 		goto fail;
 	if (ctx->opts && ctx->opts->dry_run) {
 		rc = eng_plan_build(ctx, plan, cur, out, err);
@@ -208,9 +209,9 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	json_decref(rec->params);
 	rec->params = json_deep_copy(plan->params);
 	json_decref(rec->set);
-	rec->set = eng_user_set(ctx, cur ? cur->set : NULL, plan->params);
+	rec->set = eng_user_set(ctx, cur && !removed ? cur->set : NULL, plan->params);
 	now_rfc3339(stamp, sizeof stamp);
-	rec->installed_at = xstrdup(cur && cur->installed_at ? cur->installed_at : stamp);
+	rec->installed_at = xstrdup(cur && !removed && cur->installed_at ? cur->installed_at : stamp);
 	if (cur) {
 		json_decref(rec->adopted);
 		rec->adopted = json_deep_copy(cur->adopted);
@@ -462,6 +463,7 @@ int engine_uninstall(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 	struct comp_record *cur = NULL;
 	const struct recipe *r = NULL;
 	json_t *groups = NULL, *deleted = json_array(), *kept = json_array(), *released = json_array();
+	json_t *kept_refs = json_array(), *empty = json_array();
 	json_t *g;
 	const char *default_ns = NULL;
 	long done = 0, total;
@@ -540,6 +542,7 @@ int engine_uninstall(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 			}
 			if (is_crd(e) && !purge) {
 				json_array_append_new(kept, json_string(desc));
+				json_array_append(kept_refs, e);
 				done++;
 				continue;
 			}
@@ -605,8 +608,19 @@ int engine_uninstall(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 	if (!dry) {
 		if (ctx->ops->after_uninstall && ctx->ops->after_uninstall(ctx, err))
 			goto fail;
-		if (record_delete(ctx->kc, name, err))
+		if (json_array_size(kept_refs)) {
+			/* Remember the CRDs left behind, so that a later
+			 * `uninstall --purge-crds` can still remove them. */
+			struct comp_record tmp = *cur;
+
+			tmp.state = RECORD_REMOVED;
+			tmp.objects = kept_refs;
+			tmp.adopted = empty;
+			if (record_write(ctx->kc, &tmp, NULL, err))
+				goto fail;
+		} else if (record_delete(ctx->kc, name, err)) {
 			goto fail;
+		}
 		engine_progress(ctx, total, total, "%s %s removed from %s", name, cur->version, cluster);
 	}
 	*out = eng_result(ctx);
@@ -625,6 +639,8 @@ done:
 	json_decref(deleted);
 	json_decref(kept);
 	json_decref(released);
+	json_decref(kept_refs);
+	json_decref(empty);
 	record_free(cur);
 	return rc;
 }

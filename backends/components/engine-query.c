@@ -140,7 +140,12 @@ int engine_plan(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 
 	*out = NULL;
 	kerr_clear(err);
-	if (record_read(ctx->kc, ctx->ops->name, &cur, err) == 0 && cur &&
+	if (record_read(ctx->kc, ctx->ops->name, &cur, err) == 0 && cur && cur->state &&
+	    !strcmp(cur->state, RECORD_REMOVED)) {
+		record_free(cur);
+		cur = NULL;
+	}
+	if (err && err->kind == KERR_NONE && cur &&
 	    !(ctx->opts && ctx->opts->version) &&
 	    recipe_set_find(ctx->recipes, ctx->ops->name, cur->version, &r, err)) {
 		/* The installed version is not in this recipe set: show what
@@ -206,6 +211,11 @@ int engine_status(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 	*out = NULL;
 	if (engine_detect(ctx, &res, err) || record_read(ctx->kc, ctx->ops->name, &cur, err))
 		goto fail;
+	if (cur && cur->state && !strcmp(cur->state, RECORD_REMOVED)) {
+		/* Uninstalled (detect reports the CRDs it kept). */
+		record_free(cur);
+		cur = NULL;
+	}
 	if (cur) {
 		struct kerr ignore = { 0 };
 

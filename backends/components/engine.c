@@ -303,6 +303,7 @@ int engine_detect(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 	json_t *res, *found = json_array();
 	const char *managed = NULL, *version = NULL;
 	char *version_buf = NULL;
+	size_t crds_kept = 0;
 
 	*out = NULL;
 	if (recipe_set_find(ctx->recipes, ctx->ops->name, NULL, &r, err) ||
@@ -336,6 +337,12 @@ int engine_detect(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 		json_decref(live);
 		json_decref(ref);
 	}
+	if (rec && rec->state && !strcmp(rec->state, RECORD_REMOVED)) {
+		/* Uninstalled; only its CRDs were kept. */
+		crds_kept = json_array_size(rec->objects);
+		record_free(rec);
+		rec = NULL;
+	}
 	if (rec) {
 		managed = "kurator";
 		version = rec->version;
@@ -343,6 +350,8 @@ int engine_detect(struct comp_ctx *ctx, json_t **out, struct kerr *err)
 		version = version_buf;
 	}
 	res = eng_result(ctx);
+	if (crds_kept)
+		json_object_set_new(res, "crdsKept", json_integer((json_int_t)crds_kept));
 	json_object_set_new(res, "present", json_boolean(rec || json_array_size(found)));
 	json_object_set_new(res, "managedBy", managed ? json_string(managed) : json_null());
 	json_object_set_new(res, "version", version ? json_string(version) : json_null());

@@ -21,11 +21,14 @@
 #include "lib/err.h"
 
 #define RECORD_NAMESPACE "kube-system"
+/* The state left by an uninstall that kept CRDs: objects lists them. */
+#define RECORD_REMOVED "removed"
 
 struct comp_record {
 	char *component;
 	char *version;
-	char *state;            /* installing, installed, upgrading, uninstalling */
+	char *state;            /* installing, installed, upgrading, uninstalling,
+	                           removed (only kept CRDs are left) */
 	char *installed_at;     /* RFC 3339, set once */
 	json_t *params;         /* object: every parameter as resolved */
 	json_t *set;            /* object: the ones a user set (--set), kept across

@@ -42,10 +42,19 @@ assert {x["cluster"] for x in s} == {"host", "member1"}
 assert all(x["ready"] and x["managedBy"] == "kurator" for x in s), s
 PY
 
+# Without --purge-crds the CRDs stay, and kurator remembers them.
+kur uninstall volcano --context host --timeout 60s >"$T/un0.log" 2>&1 ||
+	{ cat "$T/un0.log" >&2; fail "uninstall on host"; }
+assert_contains "$(cat "$T/un0.log")" "kept CustomResourceDefinition queues.scheduling.volcano.sh"
+assert_contains "$(kur status volcano --context host 2>&1)" "11 CRDs kept"
+kubectl_at 30 --context host get crd queues.scheduling.volcano.sh >/dev/null || fail "CRD removed without --purge-crds"
+
 kur uninstall volcano --clusters host,member1 --purge-crds --timeout 60s >"$T/un.log" 2>&1 ||
 	{ cat "$T/un.log" >&2; fail "uninstall on two clusters"; }
 # host: gone. member1: everything that was there before stays, unlabelled.
 kubectl_at 30 --context host get ns volcano-system >/dev/null 2>&1 && fail "host still has volcano-system"
+kubectl_at 30 --context host get crd queues.scheduling.volcano.sh >/dev/null 2>&1 && fail "--purge-crds left the CRDs"
+assert_contains "$(kur status volcano --context host 2>&1)" "volcano on host: not installed"
 kubectl_at 30 --context member1 get deploy -n volcano-system volcano-scheduler -o json >"$T/d.json" ||
 	fail "uninstall removed member1's own Volcano"
 $PY -c 'import json,sys; l=json.load(open(sys.argv[1]))["metadata"].get("labels",{}); assert "kurator.dev/component" not in l and "app.kubernetes.io/managed-by" not in l, l' "$T/d.json" ||
