@@ -212,6 +212,11 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 assert_contains "$out" "cancelled"
 [ "$ms" -lt 5000 ] || fail "cancel took ${ms} ms"
 
-# secrets never reach messages
-assert_not_contains "$(cat "$T"/*.out 2>/dev/null || true)$out" "valid-token"
+# the debug log names each request, never a credential
+out=$(KURATOR_LOG=stderr "$KT" --kubeconfig "$T/kc" --debug get cm flaky 2>&1 >/dev/null)
+assert_contains "$out" "GET /api/v1/namespaces/default/configmaps/flaky -> 200"
+assert_not_contains "$out" "valid-token"
+out=$(KURATOR_LOG=stderr "$KT" --kubeconfig "$T/kc-basic" --debug get cm flaky 2>&1 >/dev/null)
+assert_not_contains "$out" "secret"
+assert_not_contains "$out" "YWRtaW46c2VjcmV0"
 echo "ok"
