@@ -41,5 +41,18 @@ if have_kubectl 30; then
 fi
 tui_quit
 tmux_stop
+
+# `demo` typed in the TUI's shell: the fleet follows the session to the
+# demo's kubeconfig (from a one-cluster simulator to the demo's three).
+tui_sim --clusters solo
+tui_start
+tmux_wait 5 "solo"
+tmux_send :
+tmux_send -l "demo"
+tmux_send Enter
+tmux_wait 10 "member2"
+tmux_wait_gone 5 "solo  v"   # its tree row (the shell keeps the old prompt)
+tui_quit
+tmux_stop
 "$KURATOR" demo stop >/dev/null
 exit 0
