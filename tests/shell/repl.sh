@@ -79,12 +79,19 @@ assert_not_contains "$hist" "s3cr3t-value"
 assert_eq 600 "$(stat -c %a "$XDG_STATE_HOME/kurator/history")" "history file mode"
 
 # the history survives into the next shell
-tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
-tmux_start "$KURATOR" --kubeconfig "$KUBECONFIG_SIM" shell
+tmux -L "$TMUX_SOCKET" respawn-pane -k -t t "env TERM=tmux-256color LANG=C.UTF-8 HOME=$HOME \
+XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME \
+$KURATOR --kubeconfig $KUBECONFIG_SIM shell 2>>$T/tui-stderr.log; sleep 600"
 tmux_wait 10 "kurator host>"
 tmux_send Up Up
 tmux_wait 5 "kurator host> get pods --token=<redacted>"
 tmux_send Up Up
 tmux_wait 5 "kurator host> frobnicate now"
 tmux_send C-u 'exit' Enter
+sleep 1
+# the sanitizer build reports leaks and UB on exit
+if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$T/tui-stderr.log"; then
+	cat "$T/tui-stderr.log" >&2
+	fail "sanitizer report from kurator shell"
+fi
 note "ok"
