@@ -220,9 +220,17 @@ static int exec_describe(struct session *s, struct cmd_args *a, struct kerr *err
 		const char *k;
 		json_t *v;
 
-		json_object_foreach(jx_get(rest, "data"), k, v)
-			json_object_set_new(jx_get(rest, "data"), k,
-					    json_sprintf("<%zu bytes>", json_string_length(v) * 3 / 4));
+		json_object_foreach(jx_get(rest, "data"), k, v) {
+			/* decoded size of the base64 value: 3 bytes per 4 chars, minus padding */
+			const char *b64 = json_string_value(v) ? json_string_value(v) : "";
+			size_t len = strlen(b64), bytes = len / 4 * 3;
+
+			if (len >= 1 && b64[len - 1] == '=')
+				bytes--;
+			if (len >= 2 && b64[len - 2] == '=')
+				bytes--;
+			json_object_set_new(jx_get(rest, "data"), k, json_sprintf("<%zu bytes>", bytes));
+		}
 		json_object_del(rest, "stringData");
 	}
 	{

@@ -44,7 +44,7 @@ static char *api_version_of(const struct kube_resource *r)
 
 static void add_item(struct get_req *g, const struct kube_resource *r, json_t *item)
 {
-	json_t *copy = json_deep_copy(item);
+	json_t *copy = json_incref(item);   /* the caller's, changed in place */
 	char *av = api_version_of(r);
 
 	/* list items come without kind/apiVersion; kubectl fills them in */
@@ -264,19 +264,44 @@ static int exec_get(struct session *s, struct cmd_args *a, struct kerr *err)
 {
 	struct get_req g = { .s = s, .a = a };
 	int rc = 0, failed = 0;
+	const char **slash_names = NULL;
+	char *kind_buf = NULL;
 
 	if (out_parse_format(cmd_opt_str(a, "output"), &g.fmt, err) < 0)
 		return -1;
 	g.kind = a->argv[0];
 	g.names = (const char *const *)a->argv + 1;
 	g.nnames = a->argc - 1;
+	if (strchr(a->argv[0], '/')) {
+		/* kubectl's KIND/NAME form: get deploy/web pod/x is not mixed here */
+		char *slash;
+
+		for (int i = 0; i < a->argc; i++) {
+			slash = strchr(a->argv[i], '/');
+			if (!slash || (i && strncmp(a->argv[i], a->argv[0], slash - a->argv[i] + 1))) {
+				kerr_set(err, KERR_USAGE, "\"%s\": give every object as KIND/NAME of one kind",
+					 a->argv[i]);
+				return kerr_hint(err, "get KIND NAME..., or get KIND/NAME");
+			}
+		}
+		slash_names = xcalloc(a->argc + 1, sizeof(*slash_names));
+		for (int i = 0; i < a->argc; i++)
+			slash_names[i] = strchr(a->argv[i], '/') + 1;
+		kind_buf = xstrndup(a->argv[0], strchr(a->argv[0], '/') - a->argv[0]);
+		g.kind = kind_buf;
+		g.names = slash_names;
+		g.nnames = a->argc;
+	}
 	g.all_ns = cmd_opt_bool(a, "all-namespaces");
 	g.label_sel = cmd_opt_str(a, "selector");
 	g.field_sel = cmd_opt_str(a, "field-selector");
 	g.no_headers = cmd_opt_bool(a, "no-headers");
 	if (g.all_ns && g.nnames) {
 		kerr_set(err, KERR_USAGE, "a resource cannot be retrieved by name across all namespaces");
-		return kerr_hint(err, "drop -A or the names");
+		kerr_hint(err, "drop -A or the names");
+		free(slash_names);
+		free(kind_buf);
+		return -1;
 	}
 	g.items = json_array();
 	if (a->all_clusters) {
@@ -315,6 +340,8 @@ static int exec_get(struct session *s, struct cmd_args *a, struct kerr *err)
 			flush_result(&g);
 		}
 	}
+	free(slash_names);
+	free(kind_buf);
 	json_decref(g.items);
 	json_decref(g.first_table);
 	out_table_free(g.table);

@@ -103,6 +103,12 @@ out=$(K get pods -n team-a -l app=nope 2>&1 >/dev/null)
 assert_contains "$out" "No resources found in team-a namespace."
 pod=$(K get pods -n team-a -o name | head -1); pod=${pod#pod/}
 assert_eq "pod/$pod" "$(K get pods -n team-a --field-selector metadata.name=$pod -o name)" "field selector"
+assert_eq "pod/$pod" "$(K get -n team-a pod/$pod -o name)" "KIND/NAME form"
+assert_eq "deployment.apps/web" "$(K get -n team-a deploy/web -o name)" "KIND/NAME form, apps"
+rc=0; K get -n team-a deploy/web pod/x >/dev/null 2>&1 || rc=$?
+assert_eq 2 "$rc" "mixed KIND/NAME"
+rc=0; K get -A pods "$pod" >/dev/null 2>&1 || rc=$?
+assert_eq 2 "$rc" "-A with names"
 out=$(K get nodes --all-clusters)
 assert_contains "$out" "CLUSTER"
 assert_contains "$out" "host-control-plane"
