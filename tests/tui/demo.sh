@@ -11,6 +11,7 @@ demo_cleanup() {
 	if [ -s "$demo_dir/sim.pid" ]; then
 		TEST_PIDS+=("$(cat "$demo_dir/sim.pid")")
 	fi
+	set +e          # (exit $rc) must not end the handler under set -e
 	(exit $rc)
 	test_cleanup
 }
