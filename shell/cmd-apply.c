@@ -153,7 +153,9 @@ static void report(struct apply_run *ar, int phase, int dry, int *failed, struct
 		}
 		session_write(ar->s, sb.buf, sb.len, 0);
 		strbuf_reset(&sb);
-		session_error(ar->s, &it->err);
+		/* with one object its error is the command's: printed once */
+		if (ar->n > 1)
+			session_error(ar->s, &it->err);
 		if (!(*failed)++)
 			*first = it->err;
 	}
@@ -230,10 +232,13 @@ static int exec_apply(struct session *s, struct cmd_args *a, struct kerr *err)
 	if (ar.cancel) {
 		rc = kerr_set(err, KERR_CANCELLED, "apply cancelled after %zu of %zu objects",
 			      ar.finished, ar.n);
-	} else if (failed) {
+	} else if (failed && ar.n == 1) {
 		*err = first;
-		if (failed > 1)
-			kerr_prefix(err, "%d of %zu objects failed on %s; first", failed, ar.n, a->context);
+		rc = -1;
+	} else if (failed) {
+		/* each failure was printed above: sum them up */
+		kerr_set(err, first.kind, "%d of %zu objects failed on %s (each is shown above)",
+			 failed, ar.n, a->context);
 		rc = -1;
 	}
 out:

@@ -110,6 +110,10 @@ static int exec_delete(struct session *s, struct cmd_args *a, struct kerr *err)
 
 			total++;
 			if (delete_one(s, a, r, a->ns, a->argv[i], &o, &e) < 0) {
+				if (a->argc == 2) {   /* one object: its error is the answer */
+					*err = e;
+					return -1;
+				}
 				session_error(s, &e);
 				if (!failed++)
 					first = e;
@@ -119,10 +123,9 @@ static int exec_delete(struct session *s, struct cmd_args *a, struct kerr *err)
 	if (session_cancelled(s))
 		return kerr_set(err, KERR_CANCELLED, "delete cancelled");
 	if (failed) {
-		*err = first;
-		if (failed > 1)
-			kerr_prefix(err, "%d of %d deletions failed; first", failed, total);
-		return -1;
+		/* each failure was printed above: sum them up */
+		return kerr_set(err, first.kind, "%d of %d deletions failed on %s (each is shown above)",
+				failed, total, a->context);
 	}
 	return 0;
 }

@@ -35,6 +35,7 @@ struct get_req {
 	json_t *first_table;
 	struct strbuf out;           /* -o name, flushed per page */
 	long count;
+	json_t *tables;              /* per-cluster jobs: Tables kept, not printed */
 };
 
 static char *api_version_of(const struct kube_resource *r)
@@ -75,7 +76,7 @@ static int names_each(json_t *item, void *arg)
 		strbuf_addf(&g->out, "%s/", n->cluster);
 	out_name(&g->out, n->r->kind, n->r->group, jx_name(item));
 	g->count++;
-	if (g->out.len > 64 * 1024) {
+	if (!g->tables && g->out.len > 64 * 1024) {
 		session_write(g->s, g->out.buf, g->out.len, 0);
 		strbuf_reset(&g->out);
 	}
@@ -85,6 +86,13 @@ static int names_each(json_t *item, void *arg)
 static void table_rows(struct get_req *g, const json_t *table, const char *cluster)
 {
 	const json_t *rows = jx_get(table, "rows");
+
+	if (g->tables) {
+		/* a cluster's job: the command merges the tables in order */
+		json_array_append_new(g->tables, json_deep_copy(table));
+		g->count += json_array_size(rows);
+		return;
+	}
 	int wide = g->fmt == OUT_WIDE;
 	size_t i;
 	const json_t *row;
@@ -260,6 +268,28 @@ static void flush_result(struct get_req *g)
 	strbuf_release(&sb);
 }
 
+struct cluster_get {
+	struct get_req g;          /* a copy with its own results */
+	const char *ctx;
+	struct job *job;
+	int rc;
+	struct kerr err;
+};
+
+static int cluster_job(struct job *job, void *arg, struct kerr *err)
+{
+	struct cluster_get *cg = arg;
+	struct kube_client *c;
+
+	(void)job;
+	(void)err;
+	/* the outcome is reported by the command, cluster by cluster */
+	cg->rc = session_client(cg->g.s, cg->ctx, &c, &cg->err);
+	if (cg->rc == 0)
+		cg->rc = get_one(&cg->g, c, cg->ctx, &cg->err);
+	return 0;
+}
+
 static int exec_get(struct session *s, struct cmd_args *a, struct kerr *err)
 {
 	struct get_req g = { .s = s, .a = a };
@@ -306,12 +336,28 @@ static int exec_get(struct session *s, struct cmd_args *a, struct kerr *err)
 	g.items = json_array();
 	if (a->all_clusters) {
 		const char *const *ctxs = kubeconfig_contexts(a->kc);
+		size_t n = 0;
+		struct cluster_get *cg;
 
-		for (size_t i = 0; ctxs && ctxs[i] && !session_cancelled(s); i++) {
-			struct kube_client *c;
+		while (ctxs && ctxs[n])
+			n++;
+		cg = xcalloc(n + 1, sizeof(*cg));
+		/* one job per cluster, all at once; merged in context order */
+		for (size_t i = 0; i < n; i++) {
+			cg[i].g = g;
+			cg[i].g.items = json_array();
+			cg[i].g.tables = json_array();
+			cg[i].g.table = NULL;
+			strbuf_init(&cg[i].g.out, 0);
+			cg[i].ctx = ctxs[i];
+			cg[i].job = job_start(session_evq(s), "get", ctxs[i], cluster_job, &cg[i], NULL);
+		}
+		for (size_t i = 0; i < n; i++) {
 			struct kerr e = { 0 };
 
-			if (session_client(s, ctxs[i], &c, &e) < 0 || get_one(&g, c, ctxs[i], &e) < 0) {
+			session_run_job(s, cg[i].job, &e);
+			if (cg[i].rc < 0) {
+				e = cg[i].err;
 				kerr_prefix(&e, "cluster %s", ctxs[i]);
 				session_error(s, &e);
 				if (!failed)
@@ -319,8 +365,24 @@ static int exec_get(struct session *s, struct cmd_args *a, struct kerr *err)
 				failed++;
 			}
 		}
+		for (size_t i = 0; i < n; i++) {
+			size_t k;
+			json_t *v;
+
+			strbuf_add(&g.out, cg[i].g.out.buf, cg[i].g.out.len);
+			json_array_extend(g.items, cg[i].g.items);
+			g.count += cg[i].g.fmt == OUT_DEFAULT || cg[i].g.fmt == OUT_WIDE ? 0 : cg[i].g.count;
+			json_array_foreach(cg[i].g.tables, k, v)
+				table_rows(&g, v, ctxs[i]);
+			json_decref(cg[i].g.items);
+			json_decref(cg[i].g.tables);
+			strbuf_release(&cg[i].g.out);
+		}
+		free(cg);
 		if (failed) {
-			kerr_prefix(err, "%d of the clusters failed; first", failed);
+			/* each failure was printed above: sum them up */
+			kerr_set(err, err->kind, "%d of %zu clusters failed (each is shown above)",
+				 failed, n);
 			rc = -1;
 		}
 	} else {
