@@ -27,6 +27,15 @@ tmux_send Enter
 tmux_wait 10 "$pod"
 tmux_wait 5 "Running"
 
+# a kind from discovery, and a flag
+tmux_send 'get deploym' Tab
+tmux_wait 5 "kurator host> get deployments"
+tmux_send '--all-n' Tab
+tmux_wait 5 "get deployments --all-namespaces"
+tmux_send Enter
+tmux_wait 10 "quokka"
+tmux_send C-u
+
 # a pod name: "quo" completes to the generated name
 tmux_send 'logs -n zebra-team quo' Tab
 tmux_wait 5 "logs -n zebra-team $pod"
