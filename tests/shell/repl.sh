@@ -30,7 +30,7 @@ tmux_wait 5 "Running"
 # a kind from discovery, and a flag
 tmux_send 'get deploym' Tab
 tmux_wait 5 "kurator host> get deployments"
-tmux_send '--all-n' Tab
+tmux_send -- '--all-n' Tab
 tmux_wait 5 "get deployments --all-namespaces"
 tmux_send Enter
 tmux_wait 10 "quokka"
