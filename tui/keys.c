@@ -1,7 +1,7 @@
 /* keys.c - key binding tables (tmux key-bindings.c, tig's tigrc).
  *
  * Defaults are data: table, key, action (a line of the TUI's command
- * language) and a help text. `?` lists them, tui/KEYS.md documents them,
+ * language) and a help text. `?` lists them, the README documents them,
  * and users add or override bindings in $XDG_CONFIG_HOME/kurator/keys:
  *     bind tree x logs
  *     bind global C-t theme light

@@ -1,4 +1,4 @@
-/* recipe.c - parse and validate one recipe document (see FORMAT.md). */
+/* recipe.c - parse and validate one recipe document (the README's "Recipes" section). */
 #include "backends/recipes/recipe.h"
 
 #include <ctype.h>

@@ -1,7 +1,7 @@
 /* recipe.h - kurator's component recipes: load, validate, look up.
  *
  * A recipe is kurator's own small YAML document for one version of one
- * component (the format is described in backends/recipes/FORMAT.md): the
+ * component (the format is described in the README, "Recipes"): the
  * upstream artifacts it installs (file name, URL, sha256), kurator's own
  * overlay templates, typed parameters with defaults, apply phases with
  * object selectors and readiness checks, objects the component creates at

@@ -191,12 +191,12 @@ static void test_keys(void **state)
 	assert_null(keys_lookup("tree", 'Z'));
 }
 
-/* Every default binding is in tui/KEYS.md (the README's key list). */
+/* Every default binding is in the README's key table. */
 static void test_keys_documented(void **state)
 {
 	const struct key_binding *const *all = keys_all();
 	struct strbuf doc = STRBUF_INIT;
-	const char *src = getenv("TUI_KEYS_MD");
+	const char *src = getenv("TUI_KEYS_DOC");
 
 	(void)state;
 	assert_non_null(src);
@@ -206,7 +206,7 @@ static void test_keys_documented(void **state)
 
 		snprintf(want, sizeof(want), "| %s | `%s` |", all[i]->table, all[i]->key);
 		if (!strstr(doc.buf, want))
-			fail_msg("KEYS.md lacks the row starting '%s'", want);
+			fail_msg("README lacks the key row starting '%s'", want);
 	}
 	strbuf_release(&doc);
 }
