@@ -73,6 +73,14 @@ static int is_crd(const json_t *ref)
 	return !strcmp(jx_str_or(ref, "kind", ""), "CustomResourceDefinition");
 }
 
+static int applies_crd(const struct rplan *plan, int phase)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->objs[i].phase == phase && is_crd(plan->objs[i].obj))
+			return 1;
+	return 0;
+}
+
 static const char *propagation_for(const json_t *ref)
 {
 	static const char *const workloads[] = { "Deployment", "StatefulSet", "DaemonSet", "Job",
@@ -334,6 +342,10 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 			}
 		}
 		json_decref(waits);
+		/* New CRDs are established now: refresh discovery so the next
+		 * phases resolve their kinds instead of meeting a cached miss. */
+		if (applies_crd(plan, (int)ph) && kube_discover(ctx->kc, 1, err))
+			goto fail;
 	}
 
 	/* Prune what this version no longer has (CRDs only with --purge-crds:

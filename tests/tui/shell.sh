@@ -20,7 +20,9 @@ screen_has "delete" || fail "completion list: $(tmux_screen | tail -6)"
 tmux_send C-u
 tmux_send -l "get nodes"
 tmux_send Enter
-tmux_wait 5 "host-control-plane"
+# The tree shows host-control-plane already: wait for the table's header,
+# which only the command's output has.
+tmux_wait 10 "ROLES"
 screen_has "NAME" || fail "no table header: $(tmux_screen | tail -6)"
 tmux_send Up
 tmux_wait 3 "kurator(host)> get nodes"
