@@ -184,6 +184,23 @@ static int start_sim(struct session *s, const struct demo_paths *p, long edge, s
 	return kerr_hint(err, "see %s", p->log);
 }
 
+/* The demo fleet has no network to download releases from: point installs
+ * at the mirror kurator was built with, unless the user chose one. This
+ * runs on the main thread before the demo's jobs start (setenv is not
+ * safe against concurrent getenv). */
+static void use_demo_mirror(struct session *s)
+{
+	struct stat st;
+
+	if (getenv("KURATOR_MIRROR") || !*KURATOR_DEMO_MIRROR)
+		return;
+	if (stat(KURATOR_DEMO_MIRROR, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;
+	setenv("KURATOR_MIRROR", KURATOR_DEMO_MIRROR, 0);
+	if (session_mode(s) != SESSION_TUI)
+		session_out(s, "installs read release files from %s\n", KURATOR_DEMO_MIRROR);
+}
+
 static int exec_demo(struct session *s, struct cmd_args *a, struct kerr *err)
 {
 	struct demo_paths p;
@@ -200,6 +217,7 @@ static int exec_demo(struct session *s, struct cmd_args *a, struct kerr *err)
 		demo_paths_free(&p);
 		return -1;
 	}
+	use_demo_mirror(s);
 	if (session_mode(s) == SESSION_ONESHOT && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
 	    !cmd_opt_bool(a, "no-ui")) {
 		rc = session_open_tui(s, err);
