@@ -79,3 +79,12 @@ void free_secret(char *s)
 	explicit_bzero(s, strlen(s));
 	free(s);
 }
+
+void free_strv(char **v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}

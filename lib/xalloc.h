@@ -20,6 +20,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Zero a secret before freeing it (tokens, keys, passwords). NULL-safe. */
 void free_secret(char *s);
 
+/* Free a NULL-terminated vector of heap strings and the vector. NULL-safe. */
+void free_strv(char **v);
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -76,11 +76,7 @@ const struct cmd_entry *cmd_lookup(const struct cmd_entry *const *table, const c
 
 void cmd_argv_free(char **argv)
 {
-	if (!argv)
-		return;
-	for (size_t i = 0; argv[i]; i++)
-		free(argv[i]);
-	free(argv);
+	free_strv(argv);
 }
 
 int cmd_split_line(const char *line, int *argc_out, char ***argv_out, struct kerr *err)

@@ -64,15 +64,6 @@ static json_t *str_array_json(char **a)
 	return arr;
 }
 
-static void free_strv(char **a)
-{
-	char **p;
-
-	for (p = a; p && *p; p++)
-		free(*p);
-	free(a);
-}
-
 static void res_free(struct disc_res *d)
 {
 	if (!d)

@@ -87,17 +87,6 @@ static char **str_array(const json_t *arr)
 	return v;
 }
 
-static void free_strv(char **v)
-{
-	size_t i;
-
-	if (!v)
-		return;
-	for (i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void kube_exec_free(struct kube_exec *x)
 {
 	if (!x)
