@@ -759,8 +759,33 @@ static int fresh(struct kube_client *c)
 	return f;
 }
 
-int kube_resolve(struct kube_client *c, const char *what,
-		 const struct kube_resource **out, struct kerr *err)
+/* One lookup in the discovery table: by name (kubectl's forms) or by
+ * apiVersion+kind. */
+struct lookup {
+	int by_gvk;
+	const char *what;
+	const char *api_version;
+	const char *kind;
+};
+
+static int lookup(struct kube_client *c, const struct lookup *q,
+		  const struct kube_resource **out, struct kerr *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&c->disc_lock);
+	if (q->by_gvk)
+		rc = kube_disc_resolve_gvk(c->disc, q->api_version, q->kind, out, err);
+	else
+		rc = kube_disc_resolve(c->disc, q->what, out, err);
+	pthread_mutex_unlock(&c->disc_lock);
+	return rc;
+}
+
+/* Look up in the cached table; on a miss, rediscover once (the server may
+ * have gained the resource since) unless the table is already fresh. */
+static int resolve(struct kube_client *c, const struct lookup *q,
+		   const struct kube_resource **out, struct kerr *err)
 {
 	struct kerr local_err = { 0 };
 	int rc;
@@ -770,41 +795,29 @@ int kube_resolve(struct kube_client *c, const char *what,
 
 	if (kube_discover(c, 0, err) < 0)
 		return -1;
-	pthread_mutex_lock(&c->disc_lock);
-	rc = kube_disc_resolve(c->disc, what, out, err);
-	pthread_mutex_unlock(&c->disc_lock);
+	rc = lookup(c, q, out, err);
 	if (rc < 0 && kerr_is(err, KERR_NOTFOUND) && !fresh(c)) {
 		if (kube_discover(c, 1, err) < 0)
 			return -1;
-		pthread_mutex_lock(&c->disc_lock);
-		rc = kube_disc_resolve(c->disc, what, out, err);
-		pthread_mutex_unlock(&c->disc_lock);
+		rc = lookup(c, q, out, err);
 	}
 	return rc;
+}
+
+int kube_resolve(struct kube_client *c, const char *what,
+		 const struct kube_resource **out, struct kerr *err)
+{
+	const struct lookup q = { .what = what };
+
+	return resolve(c, &q, out, err);
 }
 
 int kube_resolve_gvk(struct kube_client *c, const char *api_version, const char *kind,
 		     const struct kube_resource **out, struct kerr *err)
 {
-	struct kerr local_err = { 0 };
-	int rc;
+	const struct lookup q = { .by_gvk = 1, .api_version = api_version, .kind = kind };
 
-	if (!err)   /* decisions below read the error kind */
-		err = &local_err;
-
-	if (kube_discover(c, 0, err) < 0)
-		return -1;
-	pthread_mutex_lock(&c->disc_lock);
-	rc = kube_disc_resolve_gvk(c->disc, api_version, kind, out, err);
-	pthread_mutex_unlock(&c->disc_lock);
-	if (rc < 0 && kerr_is(err, KERR_NOTFOUND) && !fresh(c)) {
-		if (kube_discover(c, 1, err) < 0)
-			return -1;
-		pthread_mutex_lock(&c->disc_lock);
-		rc = kube_disc_resolve_gvk(c->disc, api_version, kind, out, err);
-		pthread_mutex_unlock(&c->disc_lock);
-	}
-	return rc;
+	return resolve(c, &q, out, err);
 }
 
 const struct kube_resource *const *kube_resources(struct kube_client *c)
