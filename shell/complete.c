@@ -12,6 +12,7 @@
 #include "backends/kube/client.h"
 #include "backends/kube/kubeconfig.h"
 #include "lib/jsonx.h"
+#include "lib/monotime.h"
 #include "lib/xalloc.h"
 #include "shell/cmd.h"
 #include "shell/complete.h"
@@ -47,14 +48,6 @@ static char **strv_dup(char *const *v)
 	if (!sv.v)
 		sv.v = xcalloc(1, sizeof(*sv.v));
 	return sv.v;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* ---- live fetches ------------------------------------------------------------ */
@@ -173,7 +166,7 @@ static void *fetch_thread(void *arg)
 	pthread_mutex_lock(&f->m);
 	f->result = out.v;
 	f->done = 1;
-	f->finished_ms = now_ms();
+	f->finished_ms = monotime_ms();
 	pthread_cond_broadcast(&f->c);
 	pthread_mutex_unlock(&f->m);
 	fetch_unref(f);
@@ -188,7 +181,7 @@ static void *fetch_thread(void *arg)
 static void fetch_expire(void)
 {
 	struct fetch **pp = &fetches;
-	long now = now_ms();
+	long now = monotime_ms();
 
 	while (*pp) {
 		struct fetch *f = *pp;

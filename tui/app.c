@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/monotime.h"
 #include "lib/xalloc.h"
 #include "tui/app.h"
 #include "tui/glue.h"
@@ -502,17 +503,9 @@ static void drain_keys(struct tui *app)
 		handle_key(app, key);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static void loop(struct tui *app)
 {
-	long next_tick = now_ms() + 1000;
+	long next_tick = monotime_ms() + 1000;
 
 	while (!app->quit) {
 		struct pollfd fds[3] = {
@@ -520,7 +513,7 @@ static void loop(struct tui *app)
 			{ .fd = evq_fd(app->q), .events = POLLIN },
 			{ .fd = app->sigfd[0], .events = POLLIN },
 		};
-		long now = now_ms();
+		long now = monotime_ms();
 		int timeout = (int)(next_tick - now), pend;
 
 		draw(app);
@@ -544,7 +537,7 @@ static void loop(struct tui *app)
 			drain_events(app);
 		if (shell_pane_pending(&app->panes[PANE_SHELL], 0) == 0)
 			shell_pane_pending(&app->panes[PANE_SHELL], 1);
-		now = now_ms();
+		now = monotime_ms();
 		if (app->jobs_running > 0) {
 			app->spin++;
 			app->status_dirty = 1;

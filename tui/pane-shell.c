@@ -21,6 +21,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "lib/monotime.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 #include "tui/app.h"
@@ -47,14 +48,6 @@ struct shell {
 
 /* readline is process-global: so is the pane it draws into. */
 static struct pane *rl_pane;
-
-static long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 void shell_pane_print(struct pane *p, const char *text, size_t len, unsigned flags)
 {
@@ -379,7 +372,7 @@ int shell_pane_pending(struct pane *p, int expired)
 
 	if (!sh->nesc)
 		return -1;
-	left = sh->esc_deadline - mono_ms();
+	left = sh->esc_deadline - monotime_ms();
 	if (!expired)
 		return left > 0 ? (int)left : 0;
 	if (sh->nesc == 1) {
@@ -415,7 +408,7 @@ static int shell_key(struct pane *p, int key)
 	if (key == 27) {
 		sh->esc[0] = 27;
 		sh->nesc = 1;
-		sh->esc_deadline = mono_ms() + ESC_WAIT_MS;
+		sh->esc_deadline = monotime_ms() + ESC_WAIT_MS;
 		return 1;
 	}
 	if (key == 3) {            /* C-c: cancel the command, or the line */

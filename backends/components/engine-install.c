@@ -10,6 +10,7 @@
 #include "backends/components/engine.h"
 #include "backends/components/record.h"
 #include "lib/jsonx.h"
+#include "lib/monotime.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 
@@ -124,7 +125,7 @@ static int wait_gone(struct comp_ctx *ctx, json_t *list, const char *default_ns,
 		     long long deadline, long *done, long total, struct kerr *err)
 {
 	long poll = ctx->opts && ctx->opts->poll_ms > 0 ? ctx->opts->poll_ms : 250;
-	long long start = engine_now_ms();
+	long long start = monotime_ms();
 
 	while (json_array_size(list)) {
 		json_t *live = NULL, *ref = json_array_get(list, 0);
@@ -142,8 +143,8 @@ static int wait_gone(struct comp_ctx *ctx, json_t *list, const char *default_ns,
 		json_decref(live);
 		engine_progress(ctx, *done, total, "waiting for %s to be deleted (%.1fs)",
 				eng_ref_desc(ref, desc, sizeof desc),
-				(double)(engine_now_ms() - start) / 1000.0);
-		if (engine_now_ms() >= deadline) {
+				(double)(monotime_ms() - start) / 1000.0);
+		if (monotime_ms() >= deadline) {
 			kerr_set(err, KERR_TIMEOUT, "timed out waiting for %s on %s to be deleted",
 				 desc, ctx->cluster ? ctx->cluster : "cluster");
 			return kerr_hint(err, "it may have finalizers; check it with `kurator describe`");
@@ -176,7 +177,7 @@ static void now_rfc3339(char *buf, size_t size)
 static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr *err)
 {
 	const char *name = ctx->ops->name, *cluster = ctx->cluster ? ctx->cluster : "cluster";
-	long long t0 = engine_now_ms(), deadline = eng_deadline(ctx);
+	long long t0 = monotime_ms(), deadline = eng_deadline(ctx);
 	struct comp_record *cur = NULL, *rec = NULL;
 	const struct recipe *r;
 	struct rplan *plan = NULL;
@@ -387,7 +388,7 @@ static int converge(struct comp_ctx *ctx, int upgrade, json_t **out, struct kerr
 	json_object_set_new(*out, "pruned", json_integer(pruned));
 	json_object_set_new(*out, "adopted",
 			    json_integer((json_int_t)(json_array_size(rec->adopted) - adopted_before)));
-	json_object_set_new(*out, "elapsedMs", json_integer(engine_now_ms() - t0));
+	json_object_set_new(*out, "elapsedMs", json_integer(monotime_ms() - t0));
 	rc = 0;
 	goto done;
 fail:

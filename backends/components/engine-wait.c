@@ -7,6 +7,7 @@
 #include "backends/components/engine.h"
 #include "backends/components/ready.h"
 #include "lib/jsonx.h"
+#include "lib/monotime.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 
@@ -325,7 +326,7 @@ int engine_wait(struct comp_ctx *ctx, const json_t *objs, const struct rcheck *c
 {
 	size_t nobj = json_array_size(objs), n = nobj + nchecks;
 	char *ready = xcalloc(n + 1, 1);
-	long long start = engine_now_ms(), last_post = 0;
+	long long start = monotime_ms(), last_post = 0;
 	long poll = ctx->opts && ctx->opts->poll_ms > 0 ? ctx->opts->poll_ms : 250;
 	char last_msg[800] = "";
 	int rc = -1;
@@ -385,7 +386,7 @@ int engine_wait(struct comp_ctx *ctx, const json_t *objs, const struct rcheck *c
 			goto out;
 		}
 		{
-			long long now = engine_now_ms();
+			long long now = monotime_ms();
 			char desc[320], msg[800];
 
 			if (first < nobj)

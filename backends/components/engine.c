@@ -12,6 +12,7 @@
 #include "backends/components/record.h"
 #include "lib/jsonx.h"
 #include "lib/log.h"
+#include "lib/monotime.h"
 #include "lib/xalloc.h"
 
 extern const struct component_ops component_prometheus;
@@ -50,14 +51,6 @@ int component_lookup(const char *name, const struct component_ops **out, struct 
 				components[i]->name);
 	kerr_set(err, KERR_USAGE, "unknown component \"%s\"", name);
 	return kerr_hint(err, "components: %s", known);
-}
-
-long long engine_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void engine_progress(struct comp_ctx *ctx, long done, long total, const char *fmt, ...)
@@ -232,7 +225,7 @@ long long eng_deadline(struct comp_ctx *ctx)
 {
 	long t = ctx->opts && ctx->opts->timeout_ms > 0 ? ctx->opts->timeout_ms : 300000;
 
-	return engine_now_ms() + t;
+	return monotime_ms() + t;
 }
 
 /* ---- recipes -------------------------------------------------------------- */

@@ -157,7 +157,4 @@ void engine_progress(struct comp_ctx *ctx, long done, long total, const char *fm
 void engine_log(struct comp_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Monotonic clock in ms. */
-long long engine_now_ms(void);
-
 #endif

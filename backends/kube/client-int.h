@@ -128,7 +128,6 @@ void kube_lines_release(struct kube_lines *l);
 int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const char *ns,
 		     const struct kube_watch_opts *opts, long long deadline_ms,
 		     kube_watch_cb cb, void *arg, struct kerr *err);
-long long kube_now_ms(void);
 
 /* ---- discovery (discovery.c) ------------------------------------------- */
 

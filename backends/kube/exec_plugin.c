@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "backends/kube/kubeconfig.h"
+#include "lib/monotime.h"
 #include "lib/strbuf.h"
 #include "lib/xalloc.h"
 
@@ -175,14 +176,6 @@ static void free_env(char **envp)
 	free(envp);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *hint_of(const struct kube_exec *x)
 {
 	return x->install_hint && *x->install_hint ? x->install_hint : NULL;
@@ -199,7 +192,7 @@ static int run(const struct kube_exec *x, const char *cluster_info, int interact
 	pid_t pid;
 	json_t *info = json_object(), *spec = json_object();
 	char *info_s;
-	int64_t deadline = now_ms() + PLUGIN_TIMEOUT_MS;
+	int64_t deadline = monotime_ms() + PLUGIN_TIMEOUT_MS;
 
 	json_object_set_new(info, "kind", json_string("ExecCredential"));
 	json_object_set_new(info, "apiVersion", json_string(x->api_version));
@@ -264,7 +257,7 @@ static int run(const struct kube_exec *x, const char *cluster_info, int interact
 		if (pe[0] >= 0)
 			pf[nf++] = (struct pollfd){ .fd = pe[0], .events = POLLIN };
 		if (!interactive) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - monotime_ms();
 			if (left <= 0) {
 				kill(pid, SIGKILL);
 				waitpid(pid, NULL, 0);

@@ -14,6 +14,7 @@
 #include "backends/kube/client-int.h"
 #include "lib/evq.h"
 #include "lib/log.h"
+#include "lib/monotime.h"
 #include "lib/xalloc.h"
 
 #define MAX_IDLE_HANDLES 16
@@ -25,14 +26,6 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-long long kube_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static __thread struct job *acting_for;
@@ -49,10 +42,10 @@ int kube_cancelled(void)
 
 int kube_sleep_ms(long ms)
 {
-	long long end = kube_now_ms() + ms;
+	long long end = monotime_ms() + ms;
 
 	for (;;) {
-		long long left = end - kube_now_ms();
+		long long left = end - monotime_ms();
 		struct timespec ts;
 		if (kube_cancelled())
 			return -1;
@@ -612,7 +605,7 @@ int kube_call_do(struct kube_client *c, const struct kube_call *call,
 			break;
 		}
 		setup(c, h, call, &cr, &x, errbuf, &headers, &connect_to, url.buf);
-		t0 = kube_now_ms();
+		t0 = monotime_ms();
 		cc = curl_easy_perform(h);
 		curl_easy_getinfo(h, CURLINFO_APPCONNECT_TIME_T, &appconnect);
 		curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &req_size);
@@ -631,7 +624,7 @@ int kube_call_do(struct kube_client *c, const struct kube_call *call,
 		/* no headers, no bodies: the path and the outcome only */
 		log_debug("kube %s: %s %s -> %ld%s%s (%lld ms, attempt %d)", c->name, call->method,
 			  call->path, resp->status, cc ? ", " : "", cc ? curl_easy_strerror(cc) : "",
-			  kube_now_ms() - t0, attempt + 1);
+			  monotime_ms() - t0, attempt + 1);
 
 		if (x.stopped) {
 			if (stopped)

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "backends/kube/client-int.h"
+#include "lib/monotime.h"
 #include "lib/xalloc.h"
 
 /* Returns 1 when the wait is over for obj (NULL: the object is absent). */
@@ -69,7 +70,7 @@ static int poll_wait(struct kube_client *c, const struct kube_resource *r, const
 		json_decref(obj);
 		if ((w->done = w->pred(w->last, w->arg)))
 			return 0;
-		if (kube_now_ms() + delay > deadline)
+		if (monotime_ms() + delay > deadline)
 			return kerr_set(err, KERR_TIMEOUT, "timed out");
 		if (kube_sleep_ms(delay) < 0)
 			return kerr_set(err, KERR_CANCELLED, "cancelled");
@@ -83,7 +84,7 @@ static int wait_for(struct kube_client *c, const struct kube_resource *r, const 
 {
 	struct strbuf fs = STRBUF_INIT;
 	struct kube_watch_opts o = { .bookmarks = 1 };
-	long long deadline = kube_now_ms() + timeout_ms;
+	long long deadline = monotime_ms() + timeout_ms;
 	int rc;
 
 	strbuf_addf(&fs, "metadata.name=%s", w->name);

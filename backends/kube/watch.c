@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backends/kube/client-int.h"
+#include "lib/monotime.h"
 #include "lib/xalloc.h"
 
 #define BACKOFF_MAX_MS 30000
@@ -215,7 +216,7 @@ int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const
 			break;
 		}
 		if (deadline_ms) {
-			left = deadline_ms - kube_now_ms();
+			left = deadline_ms - monotime_ms();
 			if (left <= 0) {
 				kerr_set(err, KERR_TIMEOUT, "timed out");
 				break;
@@ -244,7 +245,7 @@ int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const
 		kube_lines_init(&w.lines, on_event, &w);
 		w.gone = w.failed = w.stop = 0;
 		w.events = 0;
-		started = kube_now_ms();
+		started = monotime_ms();
 		crc = kube_call_do(c, &call, NULL, NULL, &e);
 		if (!crc && !w.stop && !w.gone && !w.failed)
 			kube_lines_flush(&w.lines);
@@ -273,7 +274,7 @@ int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const
 		}
 		if (crc < 0) {
 			if (e.kind == KERR_CANCELLED || !retriable(&e) ||
-			    (deadline_ms && kube_now_ms() >= deadline_ms)) {
+			    (deadline_ms && monotime_ms() >= deadline_ms)) {
 				*err = e;
 				if (e.kind == KERR_TIMEOUT && deadline_ms)
 					kerr_set(err, KERR_TIMEOUT, "timed out");
@@ -291,7 +292,7 @@ int kube_watch_until(struct kube_client *c, const struct kube_resource *r, const
 		}
 		/* A stream that ends at once with nothing in it (a server
 		 * dropping watches) must not turn into a busy loop. */
-		if (w.events || kube_now_ms() - started > 1000) {
+		if (w.events || monotime_ms() - started > 1000) {
 			backoff = 0;
 			continue;
 		}
@@ -299,7 +300,7 @@ backoff:
 		backoff = backoff ? backoff * 2 : 200;
 		if (backoff > BACKOFF_MAX_MS)
 			backoff = BACKOFF_MAX_MS;
-		if (kube_sleep_ms(backoff / 2 + (long)(kube_now_ms() % (backoff / 2 + 1))) < 0) {
+		if (kube_sleep_ms(backoff / 2 + (long)(monotime_ms() % (backoff / 2 + 1))) < 0) {
 			kerr_set(err, KERR_CANCELLED, "cancelled");
 			break;
 		}
