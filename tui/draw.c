@@ -125,3 +125,17 @@ void pane_draw_frame(struct pane *p)
 	}
 	wattrset(p->win, theme_attr(THEME_NORMAL));
 }
+
+enum theme_elem pane_health_elem(enum fleet_health h)
+{
+	switch (h) {
+	case FLEET_OK:
+		return THEME_STATUS_OK;
+	case FLEET_WARN:
+		return THEME_STATUS_WARN;
+	case FLEET_ERR:
+		return THEME_STATUS_ERR;
+	default:
+		return THEME_STATUS_UNKNOWN;
+	}
+}

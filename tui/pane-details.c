@@ -69,14 +69,6 @@ static const char *health_word(enum fleet_health h)
 	return w[h];
 }
 
-static enum theme_elem health_elem(enum fleet_health h)
-{
-	static const enum theme_elem e[] = { THEME_STATUS_UNKNOWN, THEME_STATUS_OK,
-					     THEME_STATUS_WARN, THEME_STATUS_ERR };
-
-	return e[h];
-}
-
 static void age(char *buf, size_t size, int64_t created)
 {
 	int64_t s = created > 0 ? (int64_t)time(NULL) - created : -1;
@@ -103,7 +95,7 @@ static void workloads_in(struct pane *p, struct fleet_cluster *c, const char *ns
 
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(v[i]->ns, ns))
-				line(p, health_elem(v[i]->health), "  %-11s %-28s %s",
+				line(p, pane_health_elem(v[i]->health), "  %-11s %-28s %s",
 				     fleet_kind_name(v[i]->kind), v[i]->name, v[i]->status);
 	}
 }
@@ -137,7 +129,7 @@ static void show_cluster(struct pane *p, struct fleet_cluster *c)
 		kv(p, "pods", buf);
 	}
 	for (size_t i = 0; i < c->ncomps; i++)
-		line(p, health_elem(c->comps[i].health), "%-10s %s %s %s", i ? "" : "components",
+		line(p, pane_health_elem(c->comps[i].health), "%-10s %s %s %s", i ? "" : "components",
 		     c->comps[i].name, c->comps[i].version ? c->comps[i].version : "",
 		     c->comps[i].status);
 }
@@ -156,7 +148,7 @@ static void show_object(struct pane *p, struct fleet_cluster *c, const struct tu
 	if (o->ns[0])
 		kv(p, "namespace", o->ns);
 	kv(p, "cluster", c->name);
-	line(p, health_elem(o->health), "%-10s %s (%s)", "status", o->status, health_word(o->health));
+	line(p, pane_health_elem(o->health), "%-10s %s (%s)", "status", o->status, health_word(o->health));
 	age(buf, sizeof(buf), o->created);
 	kv(p, "age", buf);
 	if (o->version)
@@ -193,7 +185,7 @@ static void show_object(struct pane *p, struct fleet_cluster *c, const struct tu
 		snprintf(buf, sizeof(buf), "%ld/%ld ready", o->ready, o->want);
 		kv(p, "replicas", buf);
 		for (size_t i = 0; i < n; i++)
-			line(p, health_elem(pods[i]->health), "  pod %-30s %s %s", pods[i]->name,
+			line(p, pane_health_elem(pods[i]->health), "  pod %-30s %s %s", pods[i]->name,
 			     pods[i]->status, pods[i]->node ? pods[i]->node : "");
 		free(pods);
 		break;
@@ -229,7 +221,7 @@ static void details_draw(struct pane *p)
 			kv(p, "cluster", c->name);
 			kv(p, "namespace", fc->ns);
 			kv(p, "version", fc->version);
-			line(p, health_elem(fc->health), "%-10s %s", "status", fc->status);
+			line(p, pane_health_elem(fc->health), "%-10s %s", "status", fc->status);
 			workloads_in(p, c, fc->ns);
 		}
 		break;

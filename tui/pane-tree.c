@@ -438,20 +438,6 @@ static void tree_prompt(struct pane *p, const char *text, int done)
 
 /* ---- drawing -------------------------------------------------------- */
 
-static enum theme_elem health_elem(enum fleet_health h)
-{
-	switch (h) {
-	case FLEET_OK:
-		return THEME_STATUS_OK;
-	case FLEET_WARN:
-		return THEME_STATUS_WARN;
-	case FLEET_ERR:
-		return THEME_STATUS_ERR;
-	default:
-		return THEME_STATUS_UNKNOWN;
-	}
-}
-
 static const char *health_glyph(enum fleet_health h)
 {
 	switch (h) {
@@ -531,19 +517,19 @@ static void draw_row(struct pane *p, struct row *r, int y, int selected)
 		seg(w, y, x, maxx, A(THEME_DIM), buf);
 		break;
 	case R_COMPONENT:
-		x = seg(w, y, x, maxx, A(health_elem(r->comp->health)), health_glyph(r->comp->health));
+		x = seg(w, y, x, maxx, A(pane_health_elem(r->comp->health)), health_glyph(r->comp->health));
 		x = seg(w, y, x, maxx, A(THEME_NORMAL), " ");
 		x = seg(w, y, x, maxx, selected ? sel : base | A_BOLD, r->comp->name);
 		snprintf(buf, sizeof(buf), "  %s", r->comp->version ? r->comp->version : "");
 		x = seg(w, y, x, maxx, A(THEME_DIM), buf);
 		x = seg(w, y, x, maxx, A(THEME_NORMAL), "  ");
-		seg(w, y, x, maxx, A(health_elem(r->comp->health)), r->comp->status);
+		seg(w, y, x, maxx, A(pane_health_elem(r->comp->health)), r->comp->status);
 		break;
 	case R_OBJ: {
 		struct fleet_obj *o = r->obj;
 		enum fleet_health h = unreachable ? FLEET_UNKNOWN : o->health;
 
-		x = seg(w, y, x, maxx, A(health_elem(h)), health_glyph(h));
+		x = seg(w, y, x, maxx, A(pane_health_elem(h)), health_glyph(h));
 		x = seg(w, y, x, maxx, A(THEME_NORMAL), " ");
 		if (o->ns[0] && o->kind != FLEET_PODS) {
 			snprintf(buf, sizeof(buf), "%s/", o->ns);
@@ -559,7 +545,7 @@ static void draw_row(struct pane *p, struct row *r, int y, int selected)
 			snprintf(buf, sizeof(buf), "  %s %ld/%ld", o->status, o->ready, o->want);
 		else
 			snprintf(buf, sizeof(buf), "  %s", o->status);
-		seg(w, y, x, maxx, A(health_elem(h)), buf);
+		seg(w, y, x, maxx, A(pane_health_elem(h)), buf);
 		break;
 	}
 	case R_NOTE:

@@ -11,6 +11,7 @@
 
 #include <curses.h>
 
+#include "backends/fleet/fleet.h"
 #include "themes/theme.h"
 
 struct tui;
@@ -87,5 +88,7 @@ void text_pad(WINDOW *win, int y, int x, int w);
 int text_utf8(void);
 /* A glyph by name in UTF-8 or its ASCII fallback. */
 const char *glyph(const char *utf8, const char *ascii);
+/* The theme colour that shows a health (tree rows, details lines). */
+enum theme_elem pane_health_elem(enum fleet_health h);
 
 #endif
