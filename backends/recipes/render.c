@@ -155,8 +155,8 @@ static void builder_release(struct builder *b)
 	free(b->objs);
 }
 
-static int add_artifact_objects(struct builder *b, const json_t *objs, const char *file,
-				struct kerr *err)
+static int add_objects(struct builder *b, const json_t *objs, const char *file,
+		       struct kerr *err)
 {
 	json_t *o;
 	size_t i;
@@ -176,6 +176,19 @@ static int add_artifact_objects(struct builder *b, const json_t *objs, const cha
 		builder_add(b, json_deep_copy(o), file);
 	}
 	return 0;
+}
+
+/* One artifact's loaded documents, split into objects, into the plan. */
+static int add_artifact_docs(struct builder *b, const json_t *docs, const char *file,
+			     struct kerr *err)
+{
+	json_t *objs = json_array();
+	int rc = 0;
+
+	if (recipe_split_objects(docs, file, objs, err) || add_objects(b, objs, file, err))
+		rc = -1;
+	json_decref(objs);
+	return rc;
 }
 
 static int cmp_phase(const void *a, const void *b)
@@ -307,7 +320,7 @@ int recipe_render_docs(const struct recipe *r, const json_t *params, const json_
 	*out = NULL;
 	for (size_t i = 0; i < r->nartifacts; i++) {
 		const struct rartifact *a = &r->artifacts[i];
-		json_t *d = json_object_get(docs, a->file), *objs;
+		json_t *d = json_object_get(docs, a->file);
 
 		if (!recipe_when(a->when, params))
 			continue;
@@ -315,14 +328,10 @@ int recipe_render_docs(const struct recipe *r, const json_t *params, const json_
 			builder_release(&b);
 			return kerr_set(err, KERR_NOTFOUND, "artifact %s not given", a->file);
 		}
-		objs = json_array();
-		if (recipe_split_objects(d, a->file, objs, err) ||
-		    add_artifact_objects(&b, objs, a->file, err)) {
-			json_decref(objs);
+		if (add_artifact_docs(&b, d, a->file, err)) {
 			builder_release(&b);
 			return -1;
 		}
-		json_decref(objs);
 	}
 	if (finish(r, params, &b, out, err)) {
 		builder_release(&b);
@@ -340,7 +349,7 @@ int recipe_render(const struct recipe *r, const json_t *params, const struct art
 	for (size_t i = 0; i < r->nartifacts; i++) {
 		const struct rartifact *a = &r->artifacts[i];
 		struct strbuf data = STRBUF_INIT;
-		json_t *docs, *objs;
+		json_t *docs;
 
 		if (!recipe_when(a->when, params))
 			continue;
@@ -355,16 +364,12 @@ int recipe_render(const struct recipe *r, const json_t *params, const struct art
 			return -1;
 		}
 		strbuf_release(&data);
-		objs = json_array();
-		if (recipe_split_objects(docs, a->file, objs, err) ||
-		    add_artifact_objects(&b, objs, a->file, err)) {
+		if (add_artifact_docs(&b, docs, a->file, err)) {
 			json_decref(docs);
-			json_decref(objs);
 			builder_release(&b);
 			return -1;
 		}
 		json_decref(docs);
-		json_decref(objs);
 	}
 	if (finish(r, params, &b, out, err)) {
 		builder_release(&b);
