@@ -177,3 +177,13 @@ void strbuf_trim(struct strbuf *sb)
 		memmove(sb->buf, sb->buf + start, sb->len - start);
 	strbuf_setlen(sb, sb->len - start);
 }
+
+size_t utf8_runes(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}

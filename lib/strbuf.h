@@ -36,5 +36,8 @@ void strbuf_addurlenc(struct strbuf *sb, const char *s);
 /* Read a whole file; returns 0 or -1 with errno set. */
 int strbuf_read_file(struct strbuf *sb, const char *path);
 void strbuf_trim(struct strbuf *sb);
+/* Code points in a NUL-terminated UTF-8 string: the column width of the
+ * names and values printed in text tables (none are double-width). */
+size_t utf8_runes(const char *s);
 
 #endif

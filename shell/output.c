@@ -76,25 +76,13 @@ size_t out_table_rows(const struct out_table *t)
 	return t->nrows ? t->nrows - 1 : 0;
 }
 
-/* Display width of a UTF-8 string (counts code points: the names and
- * values we print are not double-width). */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
 void out_table_render(const struct out_table *t, struct strbuf *out, int no_headers)
 {
 	size_t *w = xcalloc(t->ncols, sizeof(*w));
 
 	for (size_t r = no_headers ? 1 : 0; r < t->nrows; r++)
 		for (size_t c = 0; c < t->ncols; c++) {
-			size_t l = width(t->cells[r * t->ncols + c]);
+			size_t l = utf8_runes(t->cells[r * t->ncols + c]);
 
 			if (l > w[c])
 				w[c] = l;
@@ -105,7 +93,7 @@ void out_table_render(const struct out_table *t, struct strbuf *out, int no_head
 
 			strbuf_addstr(out, v);
 			if (c + 1 < t->ncols)
-				for (size_t p = width(v); p < w[c] + 3; p++)
+				for (size_t p = utf8_runes(v); p < w[c] + 3; p++)
 					strbuf_addch(out, ' ');
 		}
 		strbuf_addch(out, '\n');

@@ -62,16 +62,6 @@ int kubeconfig_view_text(const struct kubeconfig *kc, const char *format, unsign
 	return 0;
 }
 
-static size_t runes(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 int kubeconfig_get_contexts_text(const struct kubeconfig *kc, const char *const *names,
 				 int no_headers, int name_only, struct strbuf *out,
 				 struct kerr *err)
@@ -119,12 +109,12 @@ int kubeconfig_get_contexts_text(const struct kubeconfig *kc, const char *const 
 		for (c = 0; c < NCOL - 1; c++) {
 			width[c] = 6;
 			for (i = 0; i < nrows; i++)
-				if (runes(rows[i][c]) + 3 > width[c])
-					width[c] = runes(rows[i][c]) + 3;
+				if (utf8_runes(rows[i][c]) + 3 > width[c])
+					width[c] = utf8_runes(rows[i][c]) + 3;
 		}
 		for (i = 0; i < nrows; i++) {
 			for (c = 0; c < NCOL - 1; c++)
-				strbuf_addf(out, "%s%*s", rows[i][c], (int)(width[c] - runes(rows[i][c])), "");
+				strbuf_addf(out, "%s%*s", rows[i][c], (int)(width[c] - utf8_runes(rows[i][c])), "");
 			strbuf_addf(out, "%s\n", rows[i][NCOL - 1]);
 		}
 	}
