@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backends/kube/kubeconfig.h"
 #include "lib/log.h"
 #include "lib/monotime.h"
 #include "lib/xalloc.h"
@@ -568,7 +569,21 @@ static void theme_setup(struct tui *app)
 	free(saved);
 }
 
+static int tui_run(struct session *s);
+
 int tui_main(struct session *s)
+{
+	int rc, was_interactive = kube_exec_interactive();
+
+	/* ncurses owns the terminal: a credential plugin that prompted
+	 * would fight it for the keyboard and scribble over the screen. */
+	kube_exec_set_interactive(0);
+	rc = tui_run(s);
+	kube_exec_set_interactive(was_interactive);
+	return rc;
+}
+
+static int tui_run(struct session *s)
 {
 	struct tui app;
 	struct kerr err = { 0 };

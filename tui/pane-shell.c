@@ -248,6 +248,40 @@ void shell_pane_redisplay(struct pane *p)
 	}
 }
 
+/* Length of the next screen row of text (w cells wide), at least one
+ * character so a character wider than the pane cannot stall the wrap. */
+static size_t row_len(const char *text, size_t len, int w)
+{
+	size_t n = text_fit(text, len, w);
+
+	if (!n && len) {
+		n = 1;
+		while (n < len && ((unsigned char)text[n] & 0xc0) == 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* Screen rows a line takes when wrapped at w cells, like a terminal
+ * (wrapped at draw time, so a resize re-wraps everything). */
+static int wrap_rows(const char *text, int w)
+{
+	size_t len = strlen(text);
+	int rows = 1;
+
+	if (w <= 0)
+		return 1;
+	for (;;) {
+		size_t n = row_len(text, len, w);
+
+		text += n;
+		len -= n;
+		if (!len)
+			return rows;
+		rows++;
+	}
+}
+
 static void shell_draw(struct pane *p)
 {
 	struct shell *sh = p->priv;
@@ -256,9 +290,11 @@ static void shell_draw(struct pane *p)
 	long last = n - 1 - sh->scroll;
 
 	snprintf(p->title, sizeof(p->title), "Shell%s", sh->scroll ? " [scrolled]" : "");
-	for (int y = h; y >= 1 && last >= 0; y--, last--) {
+	for (int y = h; y >= 1 && last >= 0 && w > 0; last--) {
 		const char *text;
 		unsigned flags = 0;
+		size_t len;
+		int rows, row;
 
 		if (last == (long)logbuf_count(&sh->out)) {
 			text = sh->partial.buf;
@@ -270,7 +306,20 @@ static void shell_draw(struct pane *p)
 		}
 		wattrset(p->win, theme_attr(flags & LOGLINE_ERR ? THEME_LOG_ERR :
 					     flags & LOGLINE_INFO ? THEME_DIM : THEME_NORMAL));
-		text_put(p->win, y, 1, text, strlen(text), 0, w);
+		/* The line's rows end at y; rows above the pane are cut. */
+		rows = wrap_rows(text, w);
+		len = strlen(text);
+		for (row = y - rows + 1; len > 0 || row == y - rows + 1; row++) {
+			size_t k = row_len(text, len, w);
+
+			if (row >= 1)
+				text_put(p->win, row, 1, text, k, 0, w);
+			text += k;
+			len -= k;
+			if (!len)
+				break;
+		}
+		y -= rows;
 	}
 	wattrset(p->win, theme_attr(THEME_NORMAL));
 	if (!sh->rl_on)

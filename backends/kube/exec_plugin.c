@@ -52,6 +52,16 @@ void kube_exec_set_interactive(int allowed)
 	pthread_mutex_unlock(&cache_lock);
 }
 
+int kube_exec_interactive(void)
+{
+	int v;
+
+	pthread_mutex_lock(&cache_lock);
+	v = interactive_allowed;
+	pthread_mutex_unlock(&cache_lock);
+	return v;
+}
+
 /* The plugin identity: command, args and env (and the cluster it is told about). */
 static void cache_key(const struct kube_exec *x, const char *cluster_info, struct strbuf *sb)
 {

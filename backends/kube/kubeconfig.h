@@ -133,6 +133,8 @@ void kube_exec_invalidate(const struct kube_exec *exec);
  * full-screen UI owns the terminal and passes 0. Default: allowed when
  * stdin is a terminal. */
 void kube_exec_set_interactive(int allowed);
+/* The current setting (-1: the default), so a mode can restore it. */
+int kube_exec_interactive(void);
 /* Drop every cached credential (tests, kurator logout). */
 void kube_exec_cache_clear(void);
 
