@@ -292,6 +292,93 @@ static int is_base60_float(const char *s, size_t len)
 	return i == len;
 }
 
+/* Go's time.getnum: one or two digits (exactly two when fixed). */
+static int ts_num(const char *s, size_t len, size_t *i, int fixed, int *out)
+{
+	if (*i >= len || !is_digit((unsigned char)s[*i]))
+		return -1;
+	if (*i + 1 >= len || !is_digit((unsigned char)s[*i + 1])) {
+		if (fixed)
+			return -1;
+		*out = s[(*i)++] - '0';
+		return 0;
+	}
+	*out = (s[*i] - '0') * 10 + (s[*i + 1] - '0');
+	*i += 2;
+	return 0;
+}
+
+static int ts_days_in(int month, int year)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
+
+/* go-yaml v2 resolves a plain scalar as a timestamp (and so quotes such a
+ * string on output) when Go's time.Parse accepts it with one of the
+ * layouts "2006-1-2T15:4:5.999999999Z07:00", the same with a lower-case
+ * 't', "2006-1-2 15:4:5.999999999" or "2006-1-2". This follows time.Parse
+ * for exactly those layouts: a layout space eats any run of spaces, the
+ * fraction takes any number of digits after '.' or ',', the zone is 'Z'
+ * or [+-]hh:mm, and the day must exist in that month. */
+static int is_go_timestamp(const char *s, size_t len)
+{
+	size_t i = 0;
+	int year, month, day, hour, min, sec, tzh, tzm;
+
+	for (i = 0; i < 4; i++)
+		if (i >= len || !is_digit((unsigned char)s[i]))
+			return 0;
+	if (i >= len || s[i] != '-')
+		return 0;
+	year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	i++;
+	if (ts_num(s, len, &i, 0, &month) || month < 1 || month > 12)
+		return 0;
+	if (i >= len || s[i++] != '-')
+		return 0;
+	if (ts_num(s, len, &i, 0, &day) || day < 1 || day > ts_days_in(month, year))
+		return 0;
+	if (i == len)
+		return 1;       /* "2006-1-2" */
+	if (s[i] == 'T' || s[i] == 't') {
+		i++;
+		if (ts_num(s, len, &i, 0, &hour) || hour >= 24 || i >= len || s[i++] != ':' ||
+		    ts_num(s, len, &i, 0, &min) || min >= 60 || i >= len || s[i++] != ':' ||
+		    ts_num(s, len, &i, 0, &sec) || sec >= 60)
+			return 0;
+		if (i + 1 < len && (s[i] == '.' || s[i] == ',') && is_digit((unsigned char)s[i + 1]))
+			for (i++; i < len && is_digit((unsigned char)s[i]); i++)
+				;
+		if (i < len && s[i] == 'Z')
+			return i + 1 == len;
+		if (len - i != 6 || (s[i] != '+' && s[i] != '-') || s[i + 3] != ':')
+			return 0;
+		i++;
+		if (ts_num(s, len, &i, 1, &tzh) || tzh > 24)
+			return 0;
+		i++;
+		if (ts_num(s, len, &i, 1, &tzm) || tzm > 60)
+			return 0;
+		return i == len;
+	}
+	if (s[i] != ' ')
+		return 0;
+	while (i < len && s[i] == ' ')
+		i++;
+	if (ts_num(s, len, &i, 0, &hour) || hour >= 24 || i >= len || s[i++] != ':' ||
+	    ts_num(s, len, &i, 0, &min) || min >= 60 || i >= len || s[i++] != ':' ||
+	    ts_num(s, len, &i, 0, &sec) || sec >= 60)
+		return 0;
+	if (i + 1 < len && (s[i] == '.' || s[i] == ',') && is_digit((unsigned char)s[i + 1]))
+		for (i++; i < len && is_digit((unsigned char)s[i]); i++)
+			;
+	return i == len;
+}
+
 int ys_needs_quotes(const char *s, size_t len)
 {
 	struct ys_value v;
@@ -299,7 +386,7 @@ int ys_needs_quotes(const char *s, size_t len)
 	ys_resolve_plain(s, len, &v);
 	if (v.type != YS_STR)
 		return 1;
-	return is_base60_float(s, len);
+	return is_base60_float(s, len) || is_go_timestamp(s, len);
 }
 
 void ys_format_key_float(char *buf, size_t size, double v)

@@ -318,6 +318,12 @@ static const char *const roundtrip_strings[] = {
 	"\x7f", "\xc2\x85", "\xe2\x80\xa8", "a\rb", "---", "...", "--- x",
 	"very long string that goes past eighty columns so the emitter folds it "
 	"across lines and it must still read back exactly the same, spaces  and all",
+	/* timestamps as Go's time.Parse takes them (quoted) and near misses */
+	"2026-11-25T08:06:25Z", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
+	"2001-12-14 21:59:43.10", "2001-12-14   1:2:3", "2001-1-2T3:4:5,25+05:30",
+	"2000-02-29", "2001-02-29", "2001-13-01", "2001-12-14T24:00:00Z",
+	"2001-12-14 21:59:43.10 -5", "2001-12-14T21:59:43z", "20011-12-14",
+	"2001-12-14T21:59:43+5:00", "1:20", "190:20:30.15", "-1:20",
 };
 
 static void check_roundtrip(const json_t *v)
