@@ -147,11 +147,15 @@ static size_t value_len(const char *s)
 }
 
 /* Keys after which a value is secret. Each is matched case-insensitively;
- * the value may follow '=', ':' or whitespace (optionally quoted). */
+ * the value may follow '=', ':' or whitespace (optionally quoted). A key
+ * starting with "--" is a whole flag name: "--token" does not match
+ * "--token-file" (a path, kept) and "--client-key" leaves
+ * "--client-key-data" to its own entry, so the flag name stays intact. */
 static const char *const secret_keys[] = {
 	"bearer ", "basic ", "authorization:", "--token", "token=", "token:",
 	"--password", "password=", "password:", "passwd=", "--client-key",
-	"client-key-data:", "client-key-data=", "--client-certificate-data",
+	"--client-key-data", "client-key-data:", "client-key-data=",
+	"--client-certificate-data",
 	"secret=", "--secret", "apikey=", "api-key=", "access_token=",
 	"\"token\":", "\"password\":", "clientkeydata\":",
 };
@@ -190,6 +194,11 @@ char *log_redact(char *s)
 				continue;
 			}
 			v = pos + klen;
+			if (key[0] == '-' && key[1] == '-' && s[v] && s[v] != '=' &&
+			    s[v] != ' ' && s[v] != '\t') {
+				pos = v;    /* a longer flag name */
+				continue;
+			}
 			/* "--token X", "--token=X", "token: X", "Bearer X" */
 			while (s[v] == '=' || s[v] == ' ' || s[v] == '\t' || s[v] == ':')
 				v++;
