@@ -83,6 +83,20 @@ cmp -s "$T/k.json" "$T/c.json" || fail "get pods -A -o json is not byte-identica
 K get configmap cfg -o json >"$T/k1.json"
 kubectl_at 30 get configmap cfg -o json >"$T/c1.json"
 cmp -s "$T/k1.json" "$T/c1.json" || fail "get configmap cfg -o json differs from kubectl"
+# yaml byte for byte too (timestamps are quoted strings there)
+K get pods -A -o yaml >"$T/k.yaml"
+kubectl_at 30 get pods -A -o yaml >"$T/c.yaml"
+grep -q 'creationTimestamp: "' "$T/c.yaml" || fail "kubectl yaml has no quoted timestamp"
+cmp -s "$T/k.yaml" "$T/c.yaml" ||
+	fail "get pods -A -o yaml differs from kubectl: $(diff "$T/k.yaml" "$T/c.yaml" | head -5)"
+K -n team-a get deploy web -o yaml >"$T/k1.yaml"
+kubectl_at 30 -n team-a get deploy web -o yaml >"$T/c1.yaml"
+cmp -s "$T/k1.yaml" "$T/c1.yaml" ||
+	fail "get deploy web -o yaml differs from kubectl: $(diff "$T/k1.yaml" "$T/c1.yaml" | head -5)"
+K get configmap cfg -o yaml >"$T/k2.yaml"
+kubectl_at 30 get configmap cfg -o yaml >"$T/c2.yaml"
+cmp -s "$T/k2.yaml" "$T/c2.yaml" ||
+	fail "get configmap cfg -o yaml differs from kubectl: $(diff "$T/k2.yaml" "$T/c2.yaml" | head -5)"
 K get configmap cfg -o yaml | python3 -c 'import sys,yaml; d=yaml.safe_load(sys.stdin); assert d["data"]["a"]=="1", d' ||
 	fail "get -o yaml is not the object"
 
