@@ -514,3 +514,39 @@ int64_t jx_parse_rfc3339(const char *s)
 	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	return t - sign * (oh * 3600 + om * 60);
 }
+
+/* kubectl's HumanDuration (k8s.io/apimachinery duration.HumanDuration). */
+void jx_human_duration(char *buf, size_t size, int64_t d)
+{
+	long long s, m, h, days, y;
+
+	if (d < -1) {
+		snprintf(buf, size, "<invalid>");
+		return;
+	}
+	if (d < 0)
+		d = 0;
+	s = d;
+	m = s / 60;
+	h = m / 60;
+	days = h / 24;
+	y = days / 365;
+	if (s < 120)
+		snprintf(buf, size, "%llds", s);
+	else if (m < 10 && s % 60)
+		snprintf(buf, size, "%lldm%llds", m, s % 60);
+	else if (m < 180)
+		snprintf(buf, size, "%lldm", m);
+	else if (h < 8 && m % 60)
+		snprintf(buf, size, "%lldh%lldm", h, m % 60);
+	else if (h < 48)
+		snprintf(buf, size, "%lldh", h);
+	else if (h < 24 * 8 && h % 24)
+		snprintf(buf, size, "%lldd%lldh", days, h % 24);
+	else if (days < 365 * 2)
+		snprintf(buf, size, "%lldd", days);
+	else if (y < 8 && days % 365)
+		snprintf(buf, size, "%lldy%lldd", y, days % 365);
+	else
+		snprintf(buf, size, "%lldy", y);
+}

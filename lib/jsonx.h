@@ -49,5 +49,8 @@ json_t *jx_sorted_copy(const json_t *v);
 void jx_time_rfc3339(char *buf, size_t size, int64_t t);
 /* Parse RFC 3339 (with optional fraction and offset) to unix seconds; -1 on error. */
 int64_t jx_parse_rfc3339(const char *s);
+/* An age as kubectl prints it ("45s", "3m12s", "5h", "2d3h", "2y10d");
+ * "<invalid>" for durations below -1 s. */
+void jx_human_duration(char *buf, size_t size, int64_t seconds);
 
 #endif

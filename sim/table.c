@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/jsonx.h"
 #include "lib/xalloc.h"
 
 static json_t *coldef(const char *name, const char *type, const char *format, int priority,
@@ -160,48 +161,16 @@ json_t *sim_table_columns(const struct sim_type *t, json_t *pc)
 	return c;
 }
 
-/* kubectl's HumanDuration. */
+/* kubectl's HumanDuration of the time since ts. */
 static void human_age(const char *ts, char *buf, size_t size)
 {
-	int64_t t, d;
-	struct tm tm = { 0 };
-	long long s, m, h, days, y;
+	int64_t t = ts ? jx_parse_rfc3339(ts) : -1;
 
-	if (!ts || !strptime(ts, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+	if (t < 0) {
 		snprintf(buf, size, "<unknown>");
 		return;
 	}
-	t = (int64_t)timegm(&tm);
-	d = (int64_t)time(NULL) - t;
-	if (d < -1) {
-		snprintf(buf, size, "<invalid>");
-		return;
-	}
-	if (d < 0)
-		d = 0;
-	s = d;
-	m = s / 60;
-	h = m / 60;
-	days = h / 24;
-	y = days / 365;
-	if (s < 120)
-		snprintf(buf, size, "%llds", s);
-	else if (m < 10)
-		(s % 60) ? snprintf(buf, size, "%lldm%llds", m, s % 60) : snprintf(buf, size, "%lldm", m);
-	else if (m < 180)
-		snprintf(buf, size, "%lldm", m);
-	else if (h < 8)
-		(m % 60) ? snprintf(buf, size, "%lldh%lldm", h, m % 60) : snprintf(buf, size, "%lldh", h);
-	else if (h < 48)
-		snprintf(buf, size, "%lldh", h);
-	else if (h < 24 * 8)
-		(h % 24) ? snprintf(buf, size, "%lldd%lldh", days, h % 24) : snprintf(buf, size, "%lldd", days);
-	else if (days < 365 * 2)
-		snprintf(buf, size, "%lldd", days);
-	else if (y < 8)
-		snprintf(buf, size, "%lldy%lldd", y, days % 365);
-	else
-		snprintf(buf, size, "%lldy", y);
+	jx_human_duration(buf, size, (int64_t)time(NULL) - t);
 }
 
 static const char *mget(const json_t *obj, const char *k)

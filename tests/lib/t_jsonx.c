@@ -178,6 +178,26 @@ static const struct { const char *s; int64_t t; } time_cases[] = {
 	{ NULL, -1 },
 };
 
+/* kubectl's HumanDuration at each boundary. */
+static void test_human_duration(void **state)
+{
+	static const struct { int64_t s; const char *want; } cases[] = {
+		{ -5, "<invalid>" }, { -1, "0s" }, { 0, "0s" }, { 119, "119s" },
+		{ 120, "2m" }, { 125, "2m5s" }, { 599, "9m59s" }, { 600, "10m" },
+		{ 3 * 3600 - 1, "179m" }, { 3 * 3600, "3h" }, { 3 * 3600 + 60, "3h1m" },
+		{ 8 * 3600, "8h" }, { 47 * 3600 + 59 * 60, "47h" }, { 48 * 3600, "2d" },
+		{ 49 * 3600, "2d1h" }, { 8 * 86400, "8d" }, { 729 * 86400, "729d" },
+		{ 730 * 86400, "2y" }, { 731 * 86400, "2y1d" }, { 8 * 365 * 86400LL, "8y" },
+	};
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		jx_human_duration(buf, sizeof buf, cases[i].s);
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
 static void test_time(void **state)
 {
 	char buf[21];
@@ -205,6 +225,7 @@ int t_jsonx(void)
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_sorted_equal),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_human_duration),
 	};
 	return cmocka_run_group_tests_name("jsonx", tests, NULL, NULL);
 }
