@@ -201,7 +201,7 @@ static void diff_map(struct build *b, const json_t *o, const json_t *n, json_t *
 	}
 }
 
-static long find_item(const struct sim_list_schema *ls, const json_t *list, const json_t *key)
+long sim_schema_find_item(const struct sim_list_schema *ls, const json_t *list, const json_t *key)
 {
 	size_t i;
 	json_t *it;
@@ -254,7 +254,7 @@ static void diff_list(struct build *b, const struct sim_list_schema *ls, const j
 			free(vs);
 		} else {
 			json_t *key = sim_schema_item_key(ls, it);
-			long at = find_item(ls, o, key);
+			long at = sim_schema_find_item(ls, o, key);
 			char *ks = key_string(key);
 
 			json_decref(key);
@@ -288,7 +288,7 @@ static void diff_list(struct build *b, const struct sim_list_schema *ls, const j
 			}
 		} else {
 			json_t *key = sim_schema_item_key(ls, it);
-			if (find_item(ls, n, key) < 0) {
+			if (sim_schema_find_item(ls, n, key) < 0) {
 				char *ks = key_string(key);
 				json_object_set_new(r, ks, json_object());
 				free(ks);

@@ -47,6 +47,8 @@ int sim_schema_atomic_map(const char *api_version, const char *kind, const struc
 /* A list item's key as a JSON object of the key fields (defaults filled:
  * protocol "TCP"); NULL when the item lacks a key. New reference. */
 json_t *sim_schema_item_key(const struct sim_list_schema *ls, const json_t *item);
+/* Index of the item of list whose key (sim_schema_item_key) equals key, or -1. */
+long sim_schema_find_item(const struct sim_list_schema *ls, const json_t *list, const json_t *key);
 
 /* ---- fieldsV1 sets (sim/fieldset.c) --------------------------------------
  *

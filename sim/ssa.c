@@ -158,22 +158,6 @@ static int all_keyed(const struct sim_list_schema *ls, const json_t *list)
 	return 1;
 }
 
-static long find_keyed(const struct sim_list_schema *ls, const json_t *list, const json_t *key)
-{
-	size_t i;
-	json_t *it;
-
-	json_array_foreach((json_t *)list, i, it) {
-		json_t *k = sim_schema_item_key(ls, it);
-		int eq = k && json_equal(k, key);
-
-		json_decref(k);
-		if (eq)
-			return (long)i;
-	}
-	return -1;
-}
-
 static void apply_field(struct merge *m, json_t *target, const char *k, const json_t *av)
 {
 	json_t *tv = json_object_get(target, k);
@@ -213,7 +197,7 @@ static void apply_field(struct merge *m, json_t *target, const char *k, const js
 		if (ls.kind == SIM_LIST_MAP && all_keyed(&ls, av) && all_keyed(&ls, tv)) {
 			json_array_foreach((json_t *)av, i, it) {
 				json_t *key = sim_schema_item_key(&ls, it);
-				long at = find_keyed(&ls, tv, key);
+				long at = sim_schema_find_item(&ls, tv, key);
 
 				json_decref(key);
 				if (at >= 0)
