@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/jsonx.h"
 #include "lib/xalloc.h"
 
 static const struct sim_config *config;
@@ -437,32 +438,15 @@ int sim_ctl_mutate(struct sim_ctl *c, const char *group, const char *plural, con
 
 const char *sim_ctl_str(const json_t *obj, const char *path)
 {
-	char seg[256];
-	const char *p = path, *dot;
-	const json_t *cur = obj;
-
-	while (cur && *p) {
-		dot = strchr(p, '.');
-		snprintf(seg, sizeof seg, "%.*s", dot ? (int)(dot - p) : (int)strlen(p), p);
-		cur = json_object_get(cur, seg);
-		p = dot ? dot + 1 : "";
-	}
-	return json_string_value(cur);
+	return json_string_value(jx_get(obj, path));
 }
 
 long sim_ctl_int(const json_t *obj, const char *path, long dflt)
 {
-	char seg[256];
-	const char *p = path, *dot;
-	const json_t *cur = obj;
+	const json_t *v = jx_get(obj, path);
 
-	while (cur && *p) {
-		dot = strchr(p, '.');
-		snprintf(seg, sizeof seg, "%.*s", dot ? (int)(dot - p) : (int)strlen(p), p);
-		cur = json_object_get(cur, seg);
-		p = dot ? dot + 1 : "";
-	}
-	return json_is_integer(cur) ? (long)json_integer_value(cur) : dflt;
+	/* integers only: a real or a string is "not set" here */
+	return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
 }
 
 int sim_ctl_owned_by(const json_t *obj, const char *uid)
