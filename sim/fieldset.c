@@ -47,28 +47,27 @@ json_t *sim_fs_strip(const json_t *obj, int status_only)
 	return c;
 }
 
-static char *key_string(const json_t *key)
-{
-	char *js = json_dumps(key, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-	size_t n = strlen(js);
-	char *out = malloc(n + 3);
-
-	memcpy(out, "k:", 2);
-	memcpy(out + 2, js, n + 1);
-	free(js);
-	return out;
-}
-
-static char *value_string(const json_t *v)
+/* "k:{...}" / "v:..." member names of fieldsV1, from compact sorted JSON. */
+static char *prefixed_json(const char *prefix, const json_t *v)
 {
 	char *js = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 	size_t n = strlen(js);
 	char *out = malloc(n + 3);
 
-	memcpy(out, "v:", 2);
+	memcpy(out, prefix, 2);
 	memcpy(out + 2, js, n + 1);
 	free(js);
 	return out;
+}
+
+static char *key_string(const json_t *key)
+{
+	return prefixed_json("k:", key);
+}
+
+static char *value_string(const json_t *v)
+{
+	return prefixed_json("v:", v);
 }
 
 static void set_field(json_t *node, const char *prefix, const char *name, json_t *child)
