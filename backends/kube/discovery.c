@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "backends/kube/client-int.h"
+#include "lib/monotime.h"
 #include "lib/evq.h"
 #include "lib/paths.h"
 #include "lib/xalloc.h"
@@ -36,6 +37,7 @@ struct kube_disc {
 	size_t n, a;
 	const struct kube_resource **pref;   /* NULL-terminated, preferred versions */
 	time_t fetched;
+	long long fetched_ms;   /* monotonic time of the fetch; 0 when read from the disk cache */
 };
 
 /* ---- table --------------------------------------------------------------- */
@@ -152,6 +154,7 @@ static void disc_finish(struct kube_disc *d)
 		if (d->res[i]->preferred)
 			d->pref[k++] = &d->res[i]->r;
 	d->fetched = time(NULL);
+	d->fetched_ms = monotime_ms();
 }
 
 /* ---- aggregated -------------------------------------------------------------- */
@@ -340,6 +343,7 @@ struct kube_disc *kube_disc_from_cache_json(const json_t *doc, struct kerr *err)
 	}
 	disc_finish(d);
 	d->fetched = (time_t)json_integer_value(json_object_get(doc, "fetched"));
+	d->fetched_ms = 0;   /* not fetched by this process: a miss must refetch */
 	return d;
 }
 
@@ -748,13 +752,16 @@ void kube_disc_free_all(struct kube_client *c)
 	c->disc = NULL;
 }
 
-/* Fetched less than a second ago: a second fetch would not change it. */
-static int fresh(struct kube_client *c)
+/* Fetched from the server after since_ms (monotonic): a lookup that
+ * started at since_ms already sees everything served when it began, so
+ * fetching again would not help. A wall-clock "fetched this second" rule
+ * missed CRDs established in the same second as an earlier fetch. */
+static int fresh(struct kube_client *c, long long since_ms)
 {
 	int f;
 
 	pthread_mutex_lock(&c->disc_lock);
-	f = c->disc && time(NULL) - c->disc->fetched < 1;
+	f = c->disc && c->disc->fetched_ms >= since_ms;
 	pthread_mutex_unlock(&c->disc_lock);
 	return f;
 }
@@ -788,6 +795,7 @@ static int resolve(struct kube_client *c, const struct lookup *q,
 		   const struct kube_resource **out, struct kerr *err)
 {
 	struct kerr local_err = { 0 };
+	long long start = monotime_ms();
 	int rc;
 
 	if (!err)   /* decisions below read the error kind */
@@ -796,7 +804,7 @@ static int resolve(struct kube_client *c, const struct lookup *q,
 	if (kube_discover(c, 0, err) < 0)
 		return -1;
 	rc = lookup(c, q, out, err);
-	if (rc < 0 && kerr_is(err, KERR_NOTFOUND) && !fresh(c)) {
+	if (rc < 0 && kerr_is(err, KERR_NOTFOUND) && !fresh(c, start)) {
 		if (kube_discover(c, 1, err) < 0)
 			return -1;
 		rc = lookup(c, q, out, err);
